@@ -1,0 +1,41 @@
+"""Settings for every part of shopmind, read from SHOPMIND_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """One typed configuration shared by the CLI, the API and the tests."""
+
+    model_config = SettingsConfigDict(env_prefix="SHOPMIND_", extra="ignore")
+
+    home: Path = Field(default=Path("./shopmind-data"), description="Data directory of the shop.")
+    store_url: str | None = Field(
+        default=None, description="Knowledge-base URL, e.g. sqlite:///path/kb.sqlite3 (default: <home>/kb.sqlite3)."
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    admin_key: str | None = Field(default=None, description="API key for write endpoints.")
+    data: Path = Field(default=Path("../shared/data"), description="Path to the shared public data sets.")
+    encoder: str = Field(
+        default="auto", description="Text encoder: auto, minilm (English), e5 (multilingual e5-small)."
+    )
+    log_level: str = "info"
+
+    @property
+    def kb_url(self) -> str:
+        return self.store_url or f"sqlite:///{(self.home / 'kb.sqlite3').as_posix()}"
+
+    def ensure_home(self) -> Path:
+        self.home.mkdir(parents=True, exist_ok=True)
+        return self.home
+
+
+def data_dir() -> Path:
+    """Where the shared public data sets live (env SHOPMIND_DATA, default ../shared/data)."""
+    return Path(os.environ.get("SHOPMIND_DATA", "../shared/data"))

@@ -1,0 +1,130 @@
+"""The knowledge-base interface every backend implements (chosen by URL in ``open_store``)."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Any, Iterable, Iterator, Protocol
+
+import numpy as np
+
+from shopmind.kb.models import (
+    Document,
+    DocumentIn,
+    Event,
+    EventIn,
+    Job,
+    Order,
+    OrderIn,
+    Product,
+    ProductIn,
+    Review,
+    ReviewIn,
+    Revision,
+    UpsertResult,
+    User,
+    UserIn,
+)
+
+
+class KnowledgeBase(Protocol):
+    """Store of record of the shop. Every write is one transaction: all of it or none of it."""
+
+    url: str
+
+    # -- products (versioned) -------------------------------------------------------------
+    def upsert_products(self, items: Iterable[ProductIn], source: str = "api") -> UpsertResult:
+        """Insert new, update changed (one revision each), skip unchanged; one transaction."""
+
+    def get_product(self, product_id: str, include_deleted: bool = False) -> Product | None: ...
+
+    def get_products(self, ids: Iterable[str]) -> dict[str, Product]:
+        """Active products by id (missing and deleted ones are left out)."""
+
+    def iter_products(self, include_deleted: bool = False) -> Iterator[Product]: ...
+
+    def list_products(
+        self,
+        limit: int = 50,
+        offset: int = 0,
+        brand: str | None = None,
+        category: str | None = None,
+        q: str | None = None,
+        include_deleted: bool = False,
+    ) -> list[Product]: ...
+
+    def count_products(self, include_deleted: bool = False) -> int: ...
+
+    def product_changes(self, after_seq: int = 0) -> tuple[list[Product], int]:
+        """Products (deleted ones included) changed after change-sequence ``after_seq``, and the
+        newest sequence number: what incremental indexes and caches follow."""
+
+    def change_seq(self) -> int:
+        """The newest product change-sequence number."""
+
+    def delete_product(self, product_id: str, source: str = "api") -> Product:
+        """Soft delete (status 'deleted'), recorded as a revision; KeyError when unknown."""
+
+    def restore_product(self, product_id: str, source: str = "api") -> Product: ...
+
+    def history(self, product_id: str) -> list[Revision]: ...
+
+    def rollback(self, product_id: str, rev: int, source: str = "api") -> Product:
+        """Make the product what it was right after revision ``rev`` (a new revision records it)."""
+
+    # -- reviews, documents, users, orders ------------------------------------------------
+    def add_reviews(self, items: Iterable[ReviewIn]) -> list[str]: ...
+    def reviews(self, product_id: str | None = None, limit: int | None = None) -> list[Review]: ...
+    def upsert_documents(self, items: Iterable[DocumentIn]) -> int: ...
+    def get_document(self, doc_id: str) -> Document | None: ...
+    def documents(self, kind: str | None = None) -> list[Document]: ...
+    def upsert_users(self, items: Iterable[UserIn]) -> int: ...
+    def get_user(self, user_id: str) -> User | None: ...
+    def users(self) -> list[User]: ...
+    def upsert_orders(self, items: Iterable[OrderIn]) -> int: ...
+    def get_order(self, order_id: str) -> Order | None: ...
+    def orders(self, user_id: str | None = None) -> list[Order]: ...
+
+    # -- events ---------------------------------------------------------------------------
+    def add_events(self, items: Iterable[EventIn]) -> list[int]:
+        """Store events durably (one transaction) and return their ids."""
+
+    def iter_events(self, after_id: int = 0, types: Iterable[str] | None = None) -> Iterator[Event]: ...
+    def count_events(self) -> int: ...
+
+    # -- derived data: enrichment results, vectors, settings --------------------------------
+    def put_enrichment(self, rows: Iterable[tuple[str, str, str, Any]]) -> None:
+        """Rows of (product_id, step, content_hash, data JSON-able)."""
+
+    def get_enrichment(self, product_id: str) -> dict[str, Any]:
+        """step -> data for one product."""
+
+    def enrichment_hashes(self, step: str) -> dict[str, str]:
+        """product_id -> content hash the step was last computed from."""
+
+    def iter_enrichment(self, step: str) -> Iterator[tuple[str, Any]]: ...
+
+    def get_vectors(self, model: str, keys: Iterable[str]) -> dict[str, np.ndarray]:
+        """Cached vectors by content key for one encoder model."""
+
+    def put_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None: ...
+
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        """Small JSON settings kept with the shop (synonyms, merchandising rules, ...)."""
+
+    def set_meta(self, key: str, value: Any) -> None: ...
+
+    # -- jobs -----------------------------------------------------------------------------
+    def job(self, kind: str) -> AbstractContextManager["JobHandle"]:
+        """Record a run (ingest/enrich/index/train) as a job: ``with store.job('ingest') as j:``."""
+
+    def jobs(self, limit: int = 50, kind: str | None = None) -> list[Job]: ...
+
+    def close(self) -> None: ...
+
+
+class JobHandle(Protocol):
+    id: int
+    counts: dict[str, Any]
+    errors: list[dict[str, Any]]
+
+    def progress(self, fraction: float, **counts: Any) -> None: ...

@@ -1,0 +1,38 @@
+"""Shared fixtures: real SQLite stores in temp dirs, the shared data path (skips when absent)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from shopmind.config import Settings, data_dir as _data_dir  # noqa: E402
+from shopmind.kb import open_store  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """The shared public data sets (env SHOPMIND_DATA, default ../shared/data); skip when absent."""
+    d = _data_dir()
+    if not (d / "README.md").exists():
+        pytest.skip(f"shared data not found at {d} (set SHOPMIND_DATA to run tests on real data)")
+    return d
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = open_store(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def shop(tmp_path):
+    from shopmind.shop import Shop
+
+    sh = Shop(Settings(home=tmp_path / "home", admin_key="test-key"))
+    yield sh
+    sh.close()
