@@ -67,6 +67,38 @@ class Shop:
 
         return build(self)
 
+    def index(self, progress: bool = False, quiet: bool = False) -> dict[str, Any]:
+        """Build or refresh everything search and recommendations need, incrementally.
+
+        Runs each component's ``refresh`` in order (enrichment, then search indexes, then
+        recommendation models) and records the whole run as an ``index`` job.
+        """
+        import time
+
+        results: dict[str, Any] = {}
+        with self.store.job("index") as job:
+            for i, name in enumerate(("text", "search", "recommender")):
+                t0 = time.perf_counter()
+                component = getattr(self, name)
+                out = component.refresh(progress=progress and not quiet)
+                results[name] = {"seconds": round(time.perf_counter() - t0, 3), **(out or {})}
+                job.progress((i + 1) / 3, **{name: results[name]})
+        return results
+
+    def on_products_changed(self, product_ids: list[str]) -> None:
+        """Tell the components already running that these products changed (added, edited, deleted).
+
+        Components that follow the catalog expose ``products_changed(ids)``; the ones not built yet
+        read the current catalog when they are built.
+        """
+        if not product_ids:
+            return
+        for name in ("text", "search", "recommender", "realtime", "assistant"):
+            component = self.__dict__.get(name)
+            hook = getattr(component, "products_changed", None)
+            if hook is not None:
+                hook(list(product_ids))
+
     def close(self) -> None:
         if "store" in self.__dict__:
             self.store.close()

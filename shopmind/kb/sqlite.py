@@ -520,6 +520,21 @@ class SQLiteStore:
                 last = r["id"]
                 yield Event.model_validate(dict(r))
 
+    def counts(self) -> dict[str, int]:
+        c = self._r()
+        one = lambda sql: c.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "products": one("SELECT COUNT(*) FROM products WHERE status!='deleted'"),
+            "deleted_products": one("SELECT COUNT(*) FROM products WHERE status='deleted'"),
+            "revisions": one("SELECT COUNT(*) FROM revisions"),
+            "reviews": one("SELECT COUNT(*) FROM reviews"),
+            "documents": one("SELECT COUNT(*) FROM documents"),
+            "users": one("SELECT COUNT(*) FROM users"),
+            "orders": one("SELECT COUNT(*) FROM orders"),
+            "events": one("SELECT COUNT(*) FROM events"),
+            "jobs": one("SELECT COUNT(*) FROM jobs"),
+        }
+
     def count_events(self) -> int:
         return self._r().execute("SELECT COUNT(*) FROM events").fetchone()[0]
 

@@ -91,6 +91,9 @@ class KnowledgeBase(Protocol):
     def iter_events(self, after_id: int = 0, types: Iterable[str] | None = None) -> Iterator[Event]: ...
     def count_events(self) -> int: ...
 
+    def counts(self) -> dict[str, int]:
+        """Number of products, deleted products, revisions, reviews, documents, users, orders, events, jobs."""
+
     # -- derived data: enrichment results, vectors, settings --------------------------------
     def put_enrichment(self, rows: Iterable[tuple[str, str, str, Any]]) -> None:
         """Rows of (product_id, step, content_hash, data JSON-able)."""

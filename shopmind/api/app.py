@@ -1,0 +1,74 @@
+"""The HTTP API: ``create_app(settings)`` builds the FastAPI app around one Shop."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import secrets
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+import shopmind
+import shopmind.api.routes as routes_pkg
+from shopmind.config import Settings
+from shopmind.shop import Shop
+
+
+def _field(loc: tuple | list) -> str:
+    parts = [str(x) for x in loc if x not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def create_app(settings: Settings | None = None, shop: Shop | None = None) -> FastAPI:
+    shop = shop or Shop(settings)
+    @asynccontextmanager
+    async def lifespan(_: FastAPI):
+        yield
+        shop.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="shopmind",
+        version=shopmind.__version__,
+        description="AI search, recommendations and a shopping assistant on one product knowledge base. "
+        "Reads are open; write endpoints need the admin key in the `X-API-Key` header.",
+    )
+    app.state.shop = shop
+    app.state.admin_key = shop.settings.admin_key or secrets.token_urlsafe(18)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"field": _field(e.get("loc", ())), "reason": e.get("msg", "invalid")} for e in exc.errors()]
+        first = errors[0] if errors else {"field": "body", "reason": "invalid"}
+        return JSONResponse(
+            status_code=422,
+            content={"error": f"invalid {first['field']}: {first['reason']}", "errors": errors},
+        )
+
+    @app.get("/api/health", tags=["system"])
+    def health() -> dict:
+        """Liveness plus the size of the knowledge base."""
+        return {
+            "status": "ok",
+            "version": shopmind.__version__,
+            "products": shop.store.count_products(),
+            "store": shop.store.url.split("://")[0],
+        }
+
+    for mod in sorted(m.name for m in pkgutil.iter_modules(routes_pkg.__path__)):
+        module = importlib.import_module(f"{routes_pkg.__name__}.{mod}")
+        router = getattr(module, "router", None)
+        if router is not None:
+            app.include_router(router)
+
+    try:
+        from shopmind.web import mount as mount_web
+    except ImportError:
+        mount_web = None
+    if mount_web is not None:
+        mount_web(app)
+
+    return app

@@ -1,0 +1,383 @@
+"""The ``shopmind`` command line: ingest, index, browse and fix the catalog, serve the shop."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from shopmind.config import Settings
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+app = typer.Typer(
+    help="shopmind: AI search, recommendations and a shopping assistant on one product knowledge base.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+products_app = typer.Typer(help="Browse, inspect, roll back and delete catalog products.", no_args_is_help=True)
+eval_app = typer.Typer(help="Evaluate models on labelled data (prints metrics; --json for scripts).",
+                       no_args_is_help=True)
+train_app = typer.Typer(help="Train models from the shop's data or labelled files.", no_args_is_help=True)
+app.add_typer(products_app, name="products")
+app.add_typer(eval_app, name="eval")
+app.add_typer(train_app, name="train")
+
+console = Console()
+err = Console(stderr=True)
+
+
+class State:
+    home: Optional[Path] = None
+
+
+@app.callback()
+def _main(
+    home: Optional[Path] = typer.Option(
+        None, "--home", help="Data directory of the shop (env SHOPMIND_HOME, default ./shopmind-data)."
+    ),
+) -> None:
+    State.home = home
+
+
+def get_shop():
+    """The Shop for this invocation, built from settings (--home overrides SHOPMIND_HOME)."""
+    from shopmind.shop import Shop
+
+    settings = Settings(home=State.home) if State.home else Settings()
+    return Shop(settings)
+
+
+def emit(data: Any, as_json: bool) -> None:
+    """Print ``data`` as JSON for scripts, or let the caller render it for people."""
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def fail(message: str, code: int = 2) -> None:
+    err.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code)
+
+
+def _parse_mapping(pairs: list[str]) -> dict[str, str] | None:
+    if not pairs:
+        return None
+    out = {}
+    for pair in pairs:
+        if pair.startswith("{"):
+            out.update(json.loads(pair))
+            continue
+        src, sep, dst = pair.partition("=")
+        if not sep or not src or not dst:
+            fail(f"--map expects SOURCE_COLUMN=field, got {pair!r}")
+        out[src] = dst
+    return out
+
+
+@app.command()
+def ingest(
+    files: list[Path] = typer.Argument(..., help="Catalog files: CSV, JSONL, JSON, Icecat JSON zip, Home Depot "
+                                                 "products.csv, Crowdflower train.csv(.zip)."),
+    format: Optional[str] = typer.Option(None, "--format", help="Force the format instead of detecting it."),
+    strict: bool = typer.Option(False, "--strict", help="All-or-nothing: store nothing if any row is bad."),
+    mapping: list[str] = typer.Option([], "--map", help="Column mapping SOURCE=field (repeatable), e.g. "
+                                                        "--map name=title --map cost=price."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write the rejected rows to this file "
+                                                                 "(default: <home>/reports/)."),
+    no_index: bool = typer.Option(False, "--no-index", help="Do not refresh enrichment and indexes afterwards."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Load catalog files into the knowledge base: validate, store good rows, report bad ones.
+
+    Exit code 0 when every row was accepted, 3 when some were rejected (the rest stored), 2 when
+    nothing could be read.
+    """
+    from shopmind.kb.ingest import IngestError, ingest_file
+
+    shop = get_shop()
+    cols = _parse_mapping(mapping)
+    totals = {"inserted": 0, "updated": 0, "unchanged": 0, "rejected": 0, "errors": [], "seconds": 0.0}
+    changed: list[str] = []
+    reports = []
+    for f in files:
+        rep_path = report or shop.settings.home / "reports" / f"{f.name}.rejects.json"
+        try:
+            r = ingest_file(shop.store, f, format=format, mapping=cols, strict=strict,
+                            report_path=rep_path, progress=not as_json)
+        except IngestError as e:
+            fail(str(e), 2)
+        d = r.model_dump()
+        changed += d.pop("changed_ids", None) or []
+        for k in ("inserted", "updated", "unchanged", "rejected"):
+            totals[k] += d[k]
+        totals["errors"] += d["errors"]
+        totals["seconds"] += d["seconds"]
+        reports.append(d)
+        if not as_json:
+            console.print(
+                f"{f.name}: [green]{d['inserted']} inserted[/green], {d['updated']} updated, "
+                f"{d['unchanged']} unchanged, [red]{d['rejected']} rejected[/red] in {d['seconds']:.1f}s"
+                + (f" ({d['rows_per_s']:.0f} rows/s)" if d.get("rows_per_s") else "")
+            )
+            for e in d["errors"][:10]:
+                console.print(f"  row {e.get('row')}: {e.get('field')}: {e.get('reason')}")
+            if d["rejected"]:
+                console.print(f"  rejected rows listed in {rep_path}")
+    totals["seconds"] = round(totals["seconds"], 3)
+    if as_json:
+        emit(totals, True)
+    if changed and not no_index:
+        shop.index(progress=not as_json, quiet=as_json)
+    shop.close()
+    raise typer.Exit(3 if totals["rejected"] else 0)
+
+
+@app.command()
+def index(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Build or refresh everything search and recommendations need (enrichment, indexes, models)."""
+    shop = get_shop()
+    result = shop.index(progress=not as_json, quiet=as_json)
+    emit(result, as_json)
+    shop.close()
+
+
+@app.command()
+def stats(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Counts of products, reviews, documents, users, orders, events and jobs."""
+    shop = get_shop()
+    counts = shop.store.counts()
+    if as_json:
+        emit(counts, True)
+    else:
+        t = Table("what", "count", title=f"shopmind at {shop.settings.home}")
+        for k, v in counts.items():
+            t.add_row(k, str(v))
+        console.print(t)
+
+
+@app.command()
+def jobs(limit: int = typer.Option(20, "--limit"), as_json: bool = typer.Option(False, "--json")) -> None:
+    """Recent ingest/enrich/index/train runs with their counts, errors and durations."""
+    shop = get_shop()
+    items = shop.store.jobs(limit)
+    if as_json:
+        emit([j.model_dump() | {"seconds": j.seconds} for j in items], True)
+        return
+    t = Table("id", "kind", "status", "progress", "seconds", "counts", "errors")
+    for j in items:
+        secs = f"{j.seconds:.1f}" if j.seconds is not None else "…"
+        t.add_row(str(j.id), j.kind, j.status, f"{j.progress:.0%}", secs,
+                  json.dumps(j.counts, ensure_ascii=False)[:60], str(len(j.errors)))
+    console.print(t)
+
+
+@app.command()
+def quality(as_json: bool = typer.Option(False, "--json")) -> None:
+    """The catalog's health per category: what is missing, duplicated or oddly priced."""
+    from shopmind.kb.quality import quality_report, render_quality
+
+    shop = get_shop()
+    rep = quality_report(shop.store)
+    if as_json:
+        emit(rep, True)
+    else:
+        render_quality(rep, console)
+
+
+@app.command()
+def duplicates(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Products that look like the same item: same EAN/SKU under two ids, near-identical titles."""
+    from shopmind.kb.dedupe import find_duplicates
+
+    groups = [g.model_dump() if hasattr(g, "model_dump") else g for g in find_duplicates(get_shop().store)]
+    if as_json:
+        emit({"groups": groups}, True)
+        return
+    console.print(f"{len(groups)} duplicate group(s)")
+    for g in groups[:50]:
+        console.print(f"- {g.get('reason')}: {', '.join(g.get('ids', []))}")
+
+
+# -- products ----------------------------------------------------------------------------------
+def _show_product(p, enrichment: dict | None = None) -> None:
+    t = Table(show_header=False, title=f"{p.id} (v{p.version}, {p.status})")
+    for k, v in p.model_dump().items():
+        if v not in (None, [], {}, ""):
+            t.add_row(k, json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else str(v))
+    for step, data in (enrichment or {}).items():
+        t.add_row(f"[cyan]{step}[/cyan]", json.dumps(data, ensure_ascii=False)[:300])
+    console.print(t)
+
+
+@products_app.command("list")
+def products_list(
+    limit: int = typer.Option(20, "--limit"),
+    offset: int = typer.Option(0, "--offset"),
+    brand: Optional[str] = typer.Option(None, "--brand"),
+    category: Optional[str] = typer.Option(None, "--category"),
+    q: Optional[str] = typer.Option(None, "--q", help="Substring of title, brand or category."),
+    deleted: bool = typer.Option(False, "--deleted", help="Include soft-deleted products."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """List catalog products."""
+    items = get_shop().store.list_products(limit, offset, brand, category, q, deleted)
+    if as_json:
+        emit([p.model_dump() for p in items], True)
+        return
+    t = Table("id", "title", "brand", "category", "price", "stock", "status")
+    for p in items:
+        price = f"{p.price:g} {p.currency or ''}" if p.price is not None else ""
+        t.add_row(p.id, p.title[:60], p.brand or "", (p.category or "")[:30], price,
+                  "" if p.stock is None else str(p.stock), p.status)
+    console.print(t)
+
+
+@products_app.command("show")
+def products_show(product_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """One product with its attributes and enrichment (tokens, entities, keywords, sentiment)."""
+    shop = get_shop()
+    p = shop.store.get_product(product_id, include_deleted=True)
+    if p is None:
+        fail(f"product {product_id!r} not found", 1)
+    enr = shop.store.get_enrichment(product_id)
+    if as_json:
+        emit({**p.model_dump(), "enrichment": enr}, True)
+    else:
+        _show_product(p, enr)
+
+
+@products_app.command("history")
+def products_history(product_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Every revision of a product: what changed, from which source, when."""
+    revs = get_shop().store.history(product_id)
+    if not revs:
+        fail(f"product {product_id!r} not found", 1)
+    if as_json:
+        emit([r.model_dump() for r in revs], True)
+        return
+    import datetime as dt
+
+    t = Table("rev", "version", "op", "source", "time", "changes")
+    for r in revs:
+        before, after = r.before or {}, r.after or {}
+        changed = [k for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
+        diff = ", ".join(f"{k}: {before.get(k)!r} → {after.get(k)!r}" for k in changed[:4]) if r.before else "created"
+        t.add_row(str(r.rev), str(r.version), r.op, r.source or "",
+                  dt.datetime.fromtimestamp(r.at).isoformat(timespec="seconds"), diff[:120])
+    console.print(t)
+
+
+@products_app.command("rollback")
+def products_rollback(product_id: str, rev: int = typer.Argument(..., help="Revision number (see history)."),
+                      as_json: bool = typer.Option(False, "--json")) -> None:
+    """Make a product what it was right after revision REV (recorded as a new revision)."""
+    shop = get_shop()
+    try:
+        p = shop.store.rollback(product_id, rev, source="cli")
+    except KeyError as e:
+        fail(str(e.args[0]), 1)
+    shop.on_products_changed([product_id])
+    if as_json:
+        emit(p.model_dump(), True)
+    else:
+        console.print(f"{product_id} rolled back to revision {rev}: now version {p.version}")
+
+
+@products_app.command("delete")
+def products_delete(product_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Soft-delete a product (reversible with restore or rollback)."""
+    shop = get_shop()
+    try:
+        p = shop.store.delete_product(product_id, source="cli")
+    except KeyError as e:
+        fail(str(e.args[0]), 1)
+    shop.on_products_changed([product_id])
+    emit(p.model_dump(), as_json)
+    if not as_json:
+        console.print(f"{product_id} deleted (restore with: shopmind products restore {product_id})")
+
+
+@products_app.command("restore")
+def products_restore(product_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Undo a soft delete."""
+    shop = get_shop()
+    try:
+        p = shop.store.restore_product(product_id, source="cli")
+    except KeyError as e:
+        fail(str(e.args[0]), 1)
+    shop.on_products_changed([product_id])
+    emit(p.model_dump(), as_json)
+    if not as_json:
+        console.print(f"{product_id} restored")
+
+
+# -- serving -------------------------------------------------------------------------------------
+def _serve(shop, host: str, port: int) -> None:
+    import uvicorn
+
+    from shopmind.api import create_app
+
+    api = create_app(shop=shop)
+    console.print(f"shopmind serving on [bold]http://{host}:{port}[/bold]  (API docs: http://{host}:{port}/docs)")
+    console.print(f"admin API key: [bold]{api.state.admin_key}[/bold]")
+    uvicorn.run(api, host=host, port=port, log_level=shop.settings.log_level)
+
+
+@app.command()
+def serve(
+    host: Optional[str] = typer.Option(None, "--host", help="Bind address (env SHOPMIND_HOST, default 127.0.0.1)."),
+    port: Optional[int] = typer.Option(None, "--port", help="Port (env SHOPMIND_PORT, default 8000)."),
+) -> None:
+    """Serve the HTTP API and the web pages."""
+    shop = get_shop()
+    _serve(shop, host or shop.settings.host, port or shop.settings.port)
+
+
+@app.command()
+def demo(
+    port: Optional[int] = typer.Option(None, "--port", help="Port (env SHOPMIND_PORT, default 8000)."),
+    reset: bool = typer.Option(False, "--reset", help="Start from an empty store."),
+    no_serve: bool = typer.Option(False, "--no-serve", help="Load and index only."),
+) -> None:
+    """Load the built-in bilingual demo shop, build what search needs, and serve it (offline)."""
+    import secrets
+    import shutil
+
+    from shopmind.demo import load_demo
+
+    settings = Settings(home=State.home) if State.home else Settings()
+    if reset and settings.home.exists():
+        shutil.rmtree(settings.home)
+    if not settings.admin_key:
+        settings.admin_key = secrets.token_urlsafe(18)
+    from shopmind.shop import Shop
+
+    shop = Shop(settings)
+    counts = load_demo(shop.store)
+    console.print(f"demo shop loaded into {settings.home}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    shop.index(progress=True)
+    if not no_serve:
+        _serve(shop, settings.host, port or settings.port)
+
+
+def _register_extensions() -> None:
+    """Command groups contributed by the other packages (search, recommendations, assistant, ...)."""
+    from shopmind.cli import extensions
+
+    extensions.register(app, eval_app, train_app)
+
+
+def main() -> None:
+    _register_extensions()
+    app(prog_name="shopmind")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+    sys.exit(0)
