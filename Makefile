@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench clean
+.PHONY: install browser demo test clean
 
 install: $(STAMP)
 
@@ -19,7 +19,13 @@ $(STAMP): pyproject.toml
 demo: install
 	HF_HUB_OFFLINE=1 $(BIN)/shopmind demo
 
-test: install
+# Headless Chromium for the browser tests (Debian's package; Playwright drives it, no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); } || \
+	  echo "chromium is not installed: the browser tests will be skipped"
+
+test: install browser
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
 
 clean:

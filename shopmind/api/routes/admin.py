@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
 from pathlib import Path
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
@@ -47,6 +48,28 @@ def ingest(
     if index and changed:
         shop.on_products_changed(changed)
     return out
+
+
+_index_lock = threading.Lock()
+
+
+@router.post("/index", status_code=202, dependencies=[AdminDep])
+def reindex(shop: ShopDep) -> dict:
+    """Refresh enrichment, search indexes and recommendation models in the background.
+
+    Follow its progress with ``GET /api/jobs?kind=index``; 409 when a refresh is already running.
+    """
+    if not _index_lock.acquire(blocking=False):
+        raise HTTPException(409, detail="an index refresh is already running")
+
+    def run() -> None:
+        try:
+            shop.index()
+        finally:
+            _index_lock.release()
+
+    threading.Thread(target=run, name="shopmind-index", daemon=True).start()
+    return {"status": "started", "follow": "/api/jobs?kind=index"}
 
 
 @router.get("/jobs", response_model=list[Job])
