@@ -6,7 +6,9 @@ before the call or after it, never in between.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -94,7 +96,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS jobs (
   id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, status TEXT NOT NULL,
   started_at REAL NOT NULL, ended_at REAL, progress REAL NOT NULL DEFAULT 0,
-  counts TEXT NOT NULL DEFAULT '{}', errors TEXT NOT NULL DEFAULT '[]', message TEXT
+  counts TEXT NOT NULL DEFAULT '{}', errors TEXT NOT NULL DEFAULT '[]', message TEXT, pid INTEGER
 );
 """
 
@@ -107,6 +109,16 @@ _CHUNK = 500
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _chunks(items: list, n: int = _CHUNK) -> Iterator[list]:
@@ -163,6 +175,21 @@ class SQLiteStore:
         self._readers: list[sqlite3.Connection] = []
         self._writer = self._connect()
         self._writer.executescript(SCHEMA)
+        cols = {r[1] for r in self._writer.execute("PRAGMA table_info(jobs)")}
+        if "pid" not in cols:  # stores made before jobs recorded their process
+            self._writer.execute("ALTER TABLE jobs ADD COLUMN pid INTEGER")
+        self._fail_orphan_jobs()
+
+    def _fail_orphan_jobs(self) -> None:
+        """Jobs left 'running' by a process that no longer exists (killed) are marked failed."""
+        rows = self._writer.execute("SELECT id, pid FROM jobs WHERE status='running'").fetchall()
+        dead = [r["id"] for r in rows if r["pid"] is None or not _alive(r["pid"])]
+        if dead:
+            with self._tx() as c:
+                c.executemany(
+                    "UPDATE jobs SET status='failed', message='interrupted: its process ended' WHERE id=?",
+                    [(i,) for i in dead],
+                )
 
     # -- connections ----------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -221,13 +248,14 @@ class SQLiteStore:
             rows, revs = [], []
             for pid in ids:
                 p = batch[pid]
-                h = p.content_hash()
+                content = p.model_dump(exclude={"id"})
+                h = hashlib.sha1(_dumps(content).encode("utf-8")).hexdigest()
                 old = existing.get(pid)
                 if old is not None and old["content_hash"] == h:
                     res.unchanged += 1
                     continue
                 seq += 1
-                after = _snapshot(p, p.status)
+                after = {**content, "id": pid}
                 if old is None:
                     version, created, before, op = 1, now, None, "create"
                     res.inserted += 1
@@ -587,7 +615,8 @@ class SQLiteStore:
     def job(self, kind: str) -> Iterator[_Job]:
         with self._tx() as c:
             cur = c.execute(
-                "INSERT INTO jobs (kind, status, started_at) VALUES (?, 'running', ?)", (kind, time.time())
+                "INSERT INTO jobs (kind, status, started_at, pid) VALUES (?, 'running', ?, ?)",
+                (kind, time.time(), os.getpid()),
             )
             job = _Job(self, int(cur.lastrowid))
         try:
@@ -614,5 +643,6 @@ class SQLiteStore:
         for r in rows:
             d = dict(r)
             d["counts"], d["errors"] = json.loads(d["counts"]), json.loads(d["errors"])
+            d.pop("pid", None)
             out.append(Job.model_validate(d))
         return out
