@@ -58,6 +58,10 @@ def create_app(settings: Settings | None = None, shop: Shop | None = None) -> Fa
             "store": shop.store.url.split("://")[0],
         }
 
+    from shopmind.realtime.metrics import install_metrics
+
+    install_metrics(app)
+
     for mod in sorted(m.name for m in pkgutil.iter_modules(routes_pkg.__path__)):
         module = importlib.import_module(f"{routes_pkg.__name__}.{mod}")
         router = getattr(module, "router", None)

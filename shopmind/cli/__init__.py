@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any, Optional
 
@@ -102,40 +103,26 @@ def ingest(
 
     shop = get_shop()
     cols = _parse_mapping(mapping)
-    totals = {"inserted": 0, "updated": 0, "unchanged": 0, "rejected": 0, "errors": [], "seconds": 0.0}
-    changed: list[str] = []
-    reports = []
-    for f in files:
-        rep_path = report or shop.settings.home / "reports" / f"{f.name}.rejects.json"
-        try:
-            r = ingest_file(shop.store, f, format=format, mapping=cols, strict=strict,
-                            report_path=rep_path, progress=not as_json)
-        except IngestError as e:
-            fail(str(e), 2)
-        d = r.model_dump()
-        changed += d.pop("changed_ids", None) or []
-        for k in ("inserted", "updated", "unchanged", "rejected"):
-            totals[k] += d[k]
-        totals["errors"] += d["errors"]
-        totals["seconds"] += d["seconds"]
-        reports.append(d)
-        if not as_json:
-            console.print(
-                f"{f.name}: [green]{d['inserted']} inserted[/green], {d['updated']} updated, "
-                f"{d['unchanged']} unchanged, [red]{d['rejected']} rejected[/red] in {d['seconds']:.1f}s"
-                + (f" ({d['rows_per_s']:.0f} rows/s)" if d.get("rows_per_s") else "")
-            )
-            for e in d["errors"][:10]:
-                console.print(f"  row {e.get('row')}: {e.get('field')}: {e.get('reason')}")
-            if d["rejected"]:
-                console.print(f"  rejected rows listed in {rep_path}")
-    totals["seconds"] = round(totals["seconds"], 3)
+    if report is None:
+        report = shop.settings.home / "reports" / f"ingest-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    try:
+        r = ingest_file(shop.store, files if len(files) > 1 else files[0], format=format, mapping=cols,
+                        strict=strict, report_path=report, progress=not as_json)
+    except IngestError as e:
+        fail(str(e), 2)
     if as_json:
-        emit(totals, True)
-    if changed and not no_index:
+        emit(r.model_dump(include={"inserted", "updated", "unchanged", "rejected", "errors", "seconds"}), True)
+    else:
+        for e in r.errors[:20]:
+            console.print(f"  {e.get('file')}: row {e.get('row')}: {e.get('field')}: {e.get('reason')}")
+        if len(r.errors) > 20:
+            console.print(f"  … {len(r.errors) - 20} more")
+        if r.rejected and r.report_path:
+            console.print(f"rejected rows listed in {r.report_path}")
+    if (r.inserted or r.updated) and r.stored and not no_index:
         shop.index(progress=not as_json, quiet=as_json)
     shop.close()
-    raise typer.Exit(3 if totals["rejected"] else 0)
+    raise typer.Exit(r.exit_code)
 
 
 @app.command()
@@ -180,14 +167,20 @@ def jobs(limit: int = typer.Option(20, "--limit"), as_json: bool = typer.Option(
 @app.command()
 def quality(as_json: bool = typer.Option(False, "--json")) -> None:
     """The catalog's health per category: what is missing, duplicated or oddly priced."""
-    from shopmind.kb.quality import quality_report, render_quality
+    from shopmind.kb.quality import quality_report
 
-    shop = get_shop()
-    rep = quality_report(shop.store)
+    rep = quality_report(get_shop().store)
     if as_json:
         emit(rep, True)
-    else:
-        render_quality(rep, console)
+        return
+    console.print(f"{rep['products']} products, health {rep['health']:.1%}")
+    t = Table("category", "products", "issues", "no brand", "no price", "no description", "no key attrs",
+              "duplicates", "odd prices")
+    for c in rep["categories"][:40]:
+        t.add_row(c["category"][:40], str(c["products"]), str(c["products_with_issues"]), str(c["missing_brand"]),
+                  str(c["missing_price"]), str(c["missing_description"]), str(c["missing_key_attributes"]),
+                  str(c["duplicates"]), str(c["unusual_prices"]))
+    console.print(t)
 
 
 @app.command()
@@ -195,13 +188,13 @@ def duplicates(as_json: bool = typer.Option(False, "--json")) -> None:
     """Products that look like the same item: same EAN/SKU under two ids, near-identical titles."""
     from shopmind.kb.dedupe import find_duplicates
 
-    groups = [g.model_dump() if hasattr(g, "model_dump") else g for g in find_duplicates(get_shop().store)]
+    groups = [g.model_dump() for g in find_duplicates(get_shop().store)]
     if as_json:
         emit({"groups": groups}, True)
         return
     console.print(f"{len(groups)} duplicate group(s)")
     for g in groups[:50]:
-        console.print(f"- {g.get('reason')}: {', '.join(g.get('ids', []))}")
+        console.print(f"- same {g['kind']} {g['key']!r}: {', '.join(g['ids'])}")
 
 
 # -- products ----------------------------------------------------------------------------------

@@ -44,9 +44,8 @@ def ingest(
         except IngestError as e:
             raise HTTPException(422, detail=f"file: {e}") from e
     out = report.model_dump()
-    changed = out.pop("changed_ids", None) or []
-    if index and changed:
-        shop.on_products_changed(changed)
+    if index and report.stored and (report.inserted or report.updated):
+        out["index"] = _start_index(shop)
     return out
 
 
@@ -59,8 +58,16 @@ def reindex(shop: ShopDep) -> dict:
 
     Follow its progress with ``GET /api/jobs?kind=index``; 409 when a refresh is already running.
     """
-    if not _index_lock.acquire(blocking=False):
+    out = _start_index(shop)
+    if out["status"] != "started":
         raise HTTPException(409, detail="an index refresh is already running")
+    return out
+
+
+def _start_index(shop) -> dict:
+    """Run ``shop.index()`` in a background thread unless one is already running."""
+    if not _index_lock.acquire(blocking=False):
+        return {"status": "already running", "follow": "/api/jobs?kind=index"}
 
     def run() -> None:
         try:
@@ -92,7 +99,7 @@ def duplicates(shop: ShopDep) -> dict:
     from shopmind.kb.dedupe import find_duplicates
 
     groups = find_duplicates(shop.store)
-    return {"groups": [g.model_dump() if hasattr(g, "model_dump") else g for g in groups]}
+    return {"groups": [g.model_dump() for g in groups]}
 
 
 @router.get("/stats")

@@ -1,0 +1,117 @@
+"""Event endpoints: POST /api/events (one or a batch, stored durably before the reply), live session
+state, session-aware recommendations, trending, and the real-time status."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from shopmind.api.deps import AdminDep, ShopDep
+
+router = APIRouter(prefix="/api", tags=["events"])
+
+MAX_BATCH = 5000
+
+
+async def _realtime(shop):
+    """The shop's realtime component; built off the event loop the first time (it loads state)."""
+    rt = shop.__dict__.get("realtime")
+    if rt is None:
+        rt = await run_in_threadpool(lambda: shop.realtime)
+    return rt
+
+
+def _error(status: int, errors: list[dict[str, Any]], **extra: Any) -> JSONResponse:
+    first = errors[0]
+    where = f"event {first['index']}: " if "index" in first and extra.get("batch") else ""
+    extra.pop("batch", None)
+    return JSONResponse(status_code=status, content={
+        "error": f"{where}invalid {first['field']}: {first['reason']}", "errors": errors, **extra})
+
+
+@router.post("/events", summary="Record one event or a batch")
+async def post_events(request: Request, shop: ShopDep) -> JSONResponse:
+    """Record view, click, add_to_cart, purchase, search and rate events.
+
+    Body: one event object, a list of them, or `{"events": [...]}` (at most 5,000). Each event has
+    `type`, `user_id` and/or `session_id`, `product_id` (required for product events and checked
+    against the catalog), `query`, `position`, `value` (rating for 'rate') and `ts` (unix seconds,
+    default now, at most 5 minutes in the future). Events are committed to the knowledge base before
+    the reply. A single bad event gets 422 naming the field and reason; in a batch the bad events are
+    listed in `rejected` with their index and the rest are stored.
+    """
+    t0 = time.perf_counter()
+    raw = await request.body()
+    try:
+        body = json.loads(raw) if raw else None
+    except ValueError as ex:
+        return _error(400, [{"field": "body", "reason": f"not valid JSON ({ex.msg} at {ex.pos})"}])
+    single = isinstance(body, dict) and "events" not in body
+    if isinstance(body, dict) and "events" in body:
+        body = body["events"]
+    items = [body] if single else body
+    if not isinstance(items, list) or not items:
+        return _error(422, [{"field": "body", "reason": "send an event object or a non-empty list of events"}])
+    if len(items) > MAX_BATCH:
+        return _error(413, [{"field": "body", "reason": f"{len(items)} events in one request; at most {MAX_BATCH}"}])
+    rt = await _realtime(shop)
+    good, bad = rt.validate(items)
+    if not good:
+        return _error(422, bad, accepted=0, ids=[], rejected=bad, batch=not single)
+    try:
+        ids = await asyncio.wrap_future(rt.submit([e for _, e in good]))
+    except Exception as ex:  # nothing was acknowledged
+        raise HTTPException(503, detail=f"events not stored: {type(ex).__name__}: {ex}") from ex
+    rt.observe_visible(time.perf_counter() - t0)
+    return JSONResponse({"accepted": len(ids), "ids": ids, "rejected": bad})
+
+
+@router.get("/sessions", summary="Live state of a user or session")
+async def get_session(shop: ShopDep, user: str | None = None, session: str | None = None) -> dict[str, Any]:
+    """The last items and queries of a user (or else of an anonymous session), as the online state has them."""
+    if not user and not session:
+        raise HTTPException(422, detail="user or session: give one")
+    rt = await _realtime(shop)
+    from shopmind.realtime.state import session_key
+
+    items, queries, version = rt.sessions.get(session_key(user, session))
+    return {"user": user, "session": session, "version": version,
+            "items": [{"product_id": p, "type": t, "ts": ts, "event_id": i} for p, t, ts, i in items],
+            "queries": [{"query": q, "ts": ts} for q, ts in queries]}
+
+
+@router.get("/realtime/recommend", summary="Session-aware recommendations")
+async def live_recommend(shop: ShopDep, user: str | None = None, session: str | None = None,
+                         n: int = Query(10, ge=1, le=100)) -> dict[str, Any]:
+    """Recommendations that follow the live session: a click changes the very next answer."""
+    rt = await _realtime(shop)
+    out = await run_in_threadpool(rt.recommend, user, session, n)
+    return {"user": user, "session": session, **out}
+
+
+@router.get("/trending", summary="Trending products")
+async def trending(shop: ShopDep, category: str | None = None, n: int = Query(10, ge=1, le=100)) -> dict[str, Any]:
+    """Time-decayed trending products (views, clicks, carts, purchases), overall or in a category."""
+    rt = await _realtime(shop)
+    return {"category": category, "items": [{"id": p, "score": round(s, 6)} for p, s in rt.trending(category, n)]}
+
+
+@router.get("/realtime/status", summary="Event pipeline, model and cache status")
+async def realtime_status(shop: ShopDep) -> dict[str, Any]:
+    rt = await _realtime(shop)
+    return rt.status()
+
+
+@router.post("/realtime/retrain", dependencies=[AdminDep], summary="Retrain the live model now")
+async def retrain(shop: ShopDep) -> dict[str, Any]:
+    """Train on the stored events and swap the model in atomically (the last good model stays on failure)."""
+    rt = await _realtime(shop)
+    ok = await run_in_threadpool(rt.retrain)
+    st = rt.status()
+    return {"ok": ok, "model": st["model"], "retrain": st["retrain"]}

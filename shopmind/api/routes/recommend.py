@@ -1,0 +1,69 @@
+"""Recommendation endpoints: personal recommendations, similar products, bought together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query
+
+from shopmind.api.deps import ShopDep
+
+router = APIRouter(prefix="/api", tags=["recommend"])
+
+
+def _session_items(shop: Any, user: str | None, session: str | None) -> list[str]:
+    """Live session items from the real-time component when it is available."""
+    if not (user or session):
+        return []
+    try:
+        rt = shop.realtime
+    except Exception:  # noqa: BLE001 - real time is optional for recommendations
+        return []
+    fn = getattr(rt, "session_items", None)
+    return list(fn(user=user, session=session)) if fn else []
+
+
+@router.get("/recommend")
+def recommend(
+    shop: ShopDep,
+    user: str | None = Query(None, max_length=200, description="User id (history from events)."),
+    session: str | None = Query(None, max_length=200, description="Session id (live session items)."),
+    items: str | None = Query(None, max_length=4000, description="Comma-separated product ids viewed now."),
+    n: int = Query(10, ge=1, le=100),
+    category: str | None = Query(None, description="Only this category (prefix of ' > ' paths)."),
+    diversity: float | None = Query(None, ge=0.0, le=1.0, description="MMR weight of diversity."),
+) -> dict[str, Any]:
+    """Blended personal recommendations with a reason per item; new users get trending items."""
+    extra = [i.strip() for i in (items or "").split(",") if i.strip()]
+    hist = _session_items(shop, user, session) + extra
+    try:
+        recs = shop.recommender.recommend(user=user, items=hist, n=n, category=category, diversity=diversity)
+    except RuntimeError as e:
+        raise HTTPException(503, detail=str(e)) from e
+    except ValueError as e:
+        raise HTTPException(422, detail=str(e)) from e
+    return {"user": user, "session": session, "n": n, "items": [r.as_dict() for r in recs]}
+
+
+@router.get("/products/{product_id}/similar")
+def similar(shop: ShopDep, product_id: str, n: int = Query(10, ge=1, le=100)) -> dict[str, Any]:
+    """Products similar to this one (behaviour and content; content only for new products)."""
+    try:
+        recs = shop.recommender.similar(product_id, n=n)
+    except KeyError as e:
+        raise HTTPException(404, detail=f"unknown product {product_id!r}") from e
+    except RuntimeError as e:
+        raise HTTPException(503, detail=str(e)) from e
+    return {"product_id": product_id, "items": [r.as_dict() for r in recs]}
+
+
+@router.get("/products/{product_id}/bought-together")
+def bought_together(shop: ShopDep, product_id: str, n: int = Query(10, ge=1, le=100)) -> dict[str, Any]:
+    """Products bought (or viewed) together with this one."""
+    try:
+        recs = shop.recommender.bought_together(product_id, n=n)
+    except KeyError as e:
+        raise HTTPException(404, detail=f"unknown product {product_id!r}") from e
+    except RuntimeError as e:
+        raise HTTPException(503, detail=str(e)) from e
+    return {"product_id": product_id, "items": [r.as_dict() for r in recs]}
