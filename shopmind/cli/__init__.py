@@ -66,18 +66,16 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _parse_mapping(pairs: list[str]) -> dict[str, str] | None:
+def _parse_mapping(pairs: list[str]) -> dict[str, str | None] | None:
+    """``--map name=title --map colour=attr:colour --map note=`` (empty target: ignore the column)."""
     if not pairs:
         return None
-    out = {}
+    out: dict[str, str | None] = {}
     for pair in pairs:
-        if pair.startswith("{"):
-            out.update(json.loads(pair))
-            continue
         src, sep, dst = pair.partition("=")
-        if not sep or not src or not dst:
+        if not sep or not src:
             fail(f"--map expects SOURCE_COLUMN=field, got {pair!r}")
-        out[src] = dst
+        out[src] = dst or None
     return out
 
 
@@ -88,7 +86,8 @@ def ingest(
     format: Optional[str] = typer.Option(None, "--format", help="Force the format instead of detecting it."),
     strict: bool = typer.Option(False, "--strict", help="All-or-nothing: store nothing if any row is bad."),
     mapping: list[str] = typer.Option([], "--map", help="Column mapping SOURCE=field (repeatable), e.g. "
-                                                        "--map name=title --map cost=price."),
+                                                        "--map name=title --map colour=attr:colour; "
+                                                        "--map note= ignores a column."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write the rejected rows to this file "
                                                                  "(default: <home>/reports/)."),
     no_index: bool = typer.Option(False, "--no-index", help="Do not refresh enrichment and indexes afterwards."),

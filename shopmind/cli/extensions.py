@@ -22,7 +22,10 @@ def register(app: typer.Typer, eval_app: typer.Typer, train_app: typer.Typer) ->
             if e.name != f"shopmind.cli.{name}":
                 raise
             continue
-        module.register(app, eval_app, train_app)
+        if hasattr(module, "register"):
+            module.register(app, eval_app, train_app)
+        else:  # a module that is one command group: `shopmind <name> ...`
+            app.add_typer(module.app, name=name)
 
     from shopmind.cli import chat
 

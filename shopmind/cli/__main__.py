@@ -1,0 +1,3 @@
+from shopmind.cli import main
+
+main()
