@@ -19,10 +19,12 @@ $(STAMP): pyproject.toml
 demo: install
 	HF_HUB_OFFLINE=1 $(BIN)/shopmind demo
 
-# Headless Chromium for the browser tests (Debian's package; Playwright drives it, no browser download).
+# Headless Chromium and a CJK font for the browser tests (Debian's packages; Playwright drives the
+# system browser, nothing is downloaded by a test tool).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); } || \
+	@{ command -v chromium >/dev/null 2>&1 && [ -d /usr/share/fonts/truetype/wqy ]; } || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && (apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null); } || \
 	  echo "chromium is not installed: the browser tests will be skipped"
 
 test: install browser
