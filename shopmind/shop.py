@@ -100,5 +100,10 @@ class Shop:
                 hook(list(product_ids))
 
     def close(self) -> None:
+        """Stop the components that run threads (event writer, retraining), then close the store."""
+        for name in ("realtime", "assistant", "recommender", "search", "text"):
+            closer = getattr(self.__dict__.get(name), "close", None)
+            if closer is not None:
+                closer()
         if "store" in self.__dict__:
             self.store.close()

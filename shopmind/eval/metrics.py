@@ -1,89 +1,85 @@
-"""Ranking metrics shared by search and recommendation evaluation (HR, NDCG, MRR, recall, coverage)."""
+"""Generic ranking metrics shared by search and recommendation evaluation (pure functions, no I/O)."""
 
 from __future__ import annotations
 
 import math
-from typing import Hashable, Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
 
-# -- single held-out target per query (leave-one-out): work on 0-based ranks ------------------------
-def target_ranks(scores: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """0-based rank of each row's target column (ties count against the target: pessimistic).
-
-    Rows whose target score is -inf (excluded) get rank n_items (a miss)."""
-    t = scores[np.arange(len(targets)), targets]
-    ranks = (scores > t[:, None]).sum(axis=1) + ((scores == t[:, None]).sum(axis=1) - 1)
-    ranks[~np.isfinite(t)] = scores.shape[1]
-    return ranks
+def dcg(gains: Sequence[float]) -> float:
+    """Discounted cumulative gain of gains in rank order (linear gain, log2(rank+1) discount)."""
+    return float(sum(g / math.log2(i + 2) for i, g in enumerate(gains) if g))
 
 
-def hit_rate(ranks: np.ndarray, k: int) -> float:
-    """Fraction of targets ranked in the top k."""
-    return float(np.mean(np.asarray(ranks) < k)) if len(ranks) else 0.0
+def ndcg_at_k(gains: Sequence[float], k: int, ideal: Iterable[float] | None = None) -> float:
+    """NDCG@k of ranked ``gains``; the ideal ranking is ``ideal`` (all judged gains) or ``gains``."""
+    ideal_sorted = sorted((g for g in (gains if ideal is None else ideal) if g > 0), reverse=True)[:k]
+    best = dcg(ideal_sorted)
+    return dcg(list(gains)[:k]) / best if best > 0 else 0.0
 
 
-def ndcg_single(ranks: np.ndarray, k: int) -> float:
-    """NDCG@k with one relevant item: 1/log2(rank+2) if rank < k else 0, averaged."""
-    r = np.asarray(ranks, dtype=np.float64)
-    if len(r) == 0:
-        return 0.0
-    return float(np.mean(np.where(r < k, 1.0 / np.log2(r + 2.0), 0.0)))
+def ndcg_for(ranked: Sequence[str], judged: Mapping[str, float], k: int) -> float:
+    """NDCG@k of a ranked id list against id -> gain judgments (unjudged ids gain 0)."""
+    return ndcg_at_k([judged.get(i, 0.0) for i in ranked[:k]], k, ideal=judged.values())
 
 
-def mrr_single(ranks: np.ndarray, k: int | None = None) -> float:
-    """Mean reciprocal rank (cut at k when given)."""
-    r = np.asarray(ranks, dtype=np.float64)
-    if len(r) == 0:
-        return 0.0
-    rr = 1.0 / (r + 1.0)
-    if k is not None:
-        rr = np.where(r < k, rr, 0.0)
-    return float(np.mean(rr))
-
-
-# -- graded relevance for one ranked list ------------------------------------------------------------
-def dcg(gains: Sequence[float], k: int) -> float:
-    return sum((2.0**g - 1.0) / math.log2(i + 2.0) for i, g in enumerate(list(gains)[:k]))
-
-
-def ndcg_at_k(ranked: Sequence[Hashable], relevance: Mapping[Hashable, float], k: int) -> float:
-    """NDCG@k of one ranked list against graded relevance (exponential gain); 0 when nothing is relevant."""
-    ideal = dcg(sorted((g for g in relevance.values() if g > 0), reverse=True), k)
-    if ideal <= 0:
-        return 0.0
-    return dcg([relevance.get(x, 0.0) for x in ranked], k) / ideal
-
-
-def recall_at_k(ranked: Sequence[Hashable], relevant: Iterable[Hashable], k: int) -> float:
-    rel = set(relevant)
-    if not rel:
-        return 0.0
-    return len(rel.intersection(list(ranked)[:k])) / len(rel)
-
-
-def precision_at_k(ranked: Sequence[Hashable], relevant: Iterable[Hashable], k: int) -> float:
-    rel = set(relevant)
-    return len(rel.intersection(list(ranked)[:k])) / k if k else 0.0
-
-
-def reciprocal_rank(ranked: Sequence[Hashable], relevant: Iterable[Hashable], k: int | None = None) -> float:
-    rel = set(relevant)
-    for i, x in enumerate(list(ranked)[: k or None]):
-        if x in rel:
+def mrr_at_k(ranked: Sequence[str], relevant: set[str], k: int) -> float:
+    """Reciprocal rank of the first relevant id within the top k (0 when none)."""
+    for i, pid in enumerate(ranked[:k]):
+        if pid in relevant:
             return 1.0 / (i + 1)
     return 0.0
 
 
-def coverage(recommended: Iterable[Iterable[Hashable]], catalogue_size: int) -> float:
-    """Fraction of the catalogue that appears in at least one recommendation list."""
-    seen: set[Hashable] = set()
-    for lst in recommended:
-        seen.update(lst)
-    return len(seen) / catalogue_size if catalogue_size else 0.0
+def recall_at_k(ranked: Sequence[str], relevant: set[str], k: int) -> float:
+    """Share of the relevant ids found in the top k (nan when there is nothing relevant)."""
+    if not relevant:
+        return float("nan")
+    return len(relevant.intersection(ranked[:k])) / len(relevant)
+
+
+def hit_rate_at_k(ranked: Sequence[str], target: str, k: int) -> float:
+    """1 when ``target`` is in the top k (leave-one-out recommendation), else 0."""
+    return 1.0 if target in ranked[:k] else 0.0
+
+
+def percentile_ms(seconds: Sequence[float], q: float) -> float:
+    """The q-th percentile (0..100) of durations given in seconds, in milliseconds."""
+    return float(np.percentile(np.asarray(seconds, dtype=float) * 1000.0, q)) if len(seconds) else float("nan")
+
+
+def mean(values: Iterable[float]) -> float:
+    """Mean ignoring nans (nan when nothing is left)."""
+    arr = np.asarray([v for v in values if not (isinstance(v, float) and math.isnan(v))], dtype=float)
+    return float(arr.mean()) if len(arr) else float("nan")
+
+
+# -- leave-one-out recommendation metrics (vectorized over users) ------------------------------------
+def target_ranks(scores: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """0-based rank of each row's target item: how many items score strictly higher than it."""
+    s = np.asarray(scores)
+    t = np.asarray(targets, dtype=np.int64)
+    target_scores = s[np.arange(len(t)), t][:, None]
+    return (s > target_scores).sum(axis=1).astype(np.int64)
+
+
+def hit_rate(ranks: np.ndarray, k: int) -> float:
+    """HR@k: share of users whose target ranks in the top k."""
+    r = np.asarray(ranks)
+    return float((r < k).mean()) if len(r) else float("nan")
+
+
+def ndcg_single(ranks: np.ndarray, k: int) -> float:
+    """NDCG@k with one relevant item per user: mean of 1/log2(rank+2) where rank < k."""
+    r = np.asarray(ranks, dtype=np.float64)
+    if not len(r):
+        return float("nan")
+    return float(np.where(r < k, 1.0 / np.log2(r + 2.0), 0.0).mean())
 
 
 def rmse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """Root mean squared error of rating predictions."""
     d = np.asarray(y_true, dtype=np.float64) - np.asarray(y_pred, dtype=np.float64)
-    return float(np.sqrt(np.mean(d * d))) if len(d) else 0.0
+    return float(np.sqrt(np.mean(d * d))) if len(d) else float("nan")

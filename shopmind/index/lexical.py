@@ -74,6 +74,8 @@ class LexicalIndex:
         self.main: _Segment | None = None
         self.delta_rows: dict[int, dict[str, list[str]]] = {}  # row -> field -> terms
         self.delta: _Segment | None = None
+        self.seq_field = "title"
+        self.seqs: list[tuple[int, ...]] = []  # per row: ordered term ids of the title (ranker features)
 
     # -- building --------------------------------------------------------------------------------
     def _ids(self, terms: Iterable[str], grow: bool) -> list[int]:
@@ -91,11 +93,13 @@ class LexicalIndex:
         indptr, indices, data = [0], [], []
         for d in docs:
             ids = self._ids(d.get(field, ()), grow=True)
+            k = 0
             if ids:
                 u, c = np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
                 indices.append(u)
                 data.append(c)
-            indptr.append(indptr[-1] + (len(np.unique(ids)) if ids else 0))
+                k = len(u)
+            indptr.append(indptr[-1] + k)
         ind = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
         dat = np.concatenate(data) if data else np.zeros(0, dtype=np.int64)
         m = sp.csr_matrix(
@@ -115,6 +119,7 @@ class LexicalIndex:
         tf = {f: sp.csr_matrix((m.data, m.indices, m.indptr), shape=(m.shape[0], V)) for f, m in tf.items()}
         self.main = _Segment(0, tf, dl)
         self.alive = np.ones(len(docs), dtype=bool)
+        self.seqs = [tuple(self._ids(d.get(self.seq_field, ()), grow=False)) for d in docs]
         self.delta_rows, self.delta = {}, None
         self._finish_main()
 
@@ -163,6 +168,9 @@ class LexicalIndex:
         if len(self.df) < len(self.vocab):
             self.df = np.concatenate([self.df, np.zeros(len(self.vocab) - len(self.df), dtype=np.int64)])
         self.delta_rows[row] = {f: list(doc.get(f, ())) for f in self.fields}
+        if len(self.seqs) <= row:
+            self.seqs.extend([()] * (row + 1 - len(self.seqs)))
+        self.seqs[row] = tuple(self._ids(doc.get(self.seq_field, ()), grow=False))
         for i in set(self._ids((t for ts in doc.values() for t in ts), grow=False)):
             self.df[i] += 1
         self.alive[row] = True
@@ -210,11 +218,16 @@ class LexicalIndex:
         return np.log(1.0 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
 
     def score(
-        self, terms: Sequence[str], weights: dict[str, float] | None = None, term_weights: Sequence[float] | None = None
+        self, terms: Sequence[str], weights: dict[str, float] | None = None, term_weights: Sequence[float] | None = None,
+        per_field: dict[str, np.ndarray] | None = None,
     ) -> np.ndarray:
-        """BM25 score of every row (dead rows 0) for the query terms; repeated terms count once."""
+        """BM25 score of every row (dead rows 0) for the query terms; repeated terms count once.
+
+        ``per_field``, when given (an empty dict), receives each field's unweighted score array."""
         n = len(self.alive)
         out = np.zeros(n, dtype=np.float32)
+        if per_field is not None:
+            per_field.update({f: np.zeros(n, dtype=np.float32) for f in self.fields})
         tw = dict(zip(terms, term_weights)) if term_weights is not None else {}
         uniq = list(dict.fromkeys(t for t in terms if t in self.vocab))
         if not uniq:
@@ -225,17 +238,23 @@ class LexicalIndex:
         for seg in (self.main, self.delta):
             if seg is None or seg.n == 0:
                 continue
-            ncol = next(iter(seg.sat.values())).shape[1]
-            keep = ids < ncol
-            if not keep.any():
-                continue
-            cols, qk = ids[keep], q[keep]
             for f in self.fields:
                 wf = w.get(f, 0.0)
-                if wf == 0:
+                if wf == 0 and per_field is None:
                     continue
-                sub = seg.sat[f][:, cols]
-                out[seg.start : seg.start + seg.n] += wf * (sub @ qk)
+                m = seg.sat[f]
+                target = per_field[f] if per_field is not None else None
+                for t, qt in zip(ids.tolist(), q.tolist()):
+                    if t >= m.shape[1]:
+                        continue
+                    a, b = m.indptr[t], m.indptr[t + 1]
+                    if a == b:
+                        continue
+                    rows = m.indices[a:b] + seg.start
+                    contrib = m.data[a:b] * qt  # rows are unique within a column: plain += is exact
+                    out[rows] += wf * contrib
+                    if target is not None:
+                        target[rows] += contrib
         out[~self.alive] = 0
         return out
 
@@ -263,6 +282,22 @@ class LexicalIndex:
                 out[f][sel] = sub @ q[keep]
         return out
 
+    def term_rows(self, term_id: int, fields: Sequence[str] | None = None, unique: bool = True) -> np.ndarray:
+        """Rows (alive or not) whose given fields (default all) contain the term (``unique=False``: a row
+        may repeat, once per field)."""
+        parts = []
+        for seg in (self.main, self.delta):
+            if seg is None or seg.n == 0:
+                continue
+            for f in fields or self.fields:
+                m = seg.sat[f]
+                if term_id < m.shape[1]:
+                    parts.append(seg.start + m.indices[m.indptr[term_id] : m.indptr[term_id + 1]])
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        allr = np.concatenate(parts)
+        return np.unique(allr) if unique else allr
+
     def row_terms(self, row: int, field: str) -> list[int]:
         """Term ids present in one row's field."""
         if row in self.delta_rows:
@@ -277,7 +312,6 @@ class LexicalIndex:
         """Rebuild as one main segment with rows ``order`` (old row numbers, alive ones) as 0..n-1."""
         V = len(self.vocab)
         parts: dict[str, list[sp.csr_matrix]] = {f: [] for f in self.fields}
-        main_n = self.main.n if self.main is not None else 0
         if self.delta_rows:
             self.refresh()
         for f in self.fields:
@@ -292,11 +326,11 @@ class LexicalIndex:
             if full.shape[0] < len(self.alive):
                 full = sp.vstack([full, sp.csr_matrix((len(self.alive) - full.shape[0], V), dtype=np.float32)]).tocsr()
             parts[f] = [full[order]]
-        del main_n
         tf = {f: parts[f][0] for f in self.fields}
         dl = {f: np.asarray(tf[f].sum(axis=1)).ravel().astype(np.float32) for f in self.fields}
         self.main = _Segment(0, tf, dl)
         self.alive = np.ones(len(order), dtype=bool)
+        self.seqs = [self.seqs[i] if i < len(self.seqs) else () for i in order]
         self.delta_rows, self.delta = {}, None
         self._finish_main()
 
@@ -305,6 +339,8 @@ class LexicalIndex:
         if self.delta_rows:
             raise RuntimeError("compact() the lexical index before saving it")
         arrays: dict[str, np.ndarray] = {"alive": self.alive}
+        arrays["seq.off"] = np.cumsum([0] + [len(t) for t in self.seqs]).astype(np.int64)
+        arrays["seq.ids"] = np.fromiter((i for t in self.seqs for i in t), dtype=np.int32)
         assert self.main is not None
         for f in self.fields:
             m = self.main.tf[f]
@@ -331,6 +367,8 @@ class LexicalIndex:
         V, n = len(idx.vocab), meta["n"]
         with np.load(path.with_suffix(".npz"), allow_pickle=False) as z:
             idx.alive = z["alive"].astype(bool)
+            off, flat = z["seq.off"], z["seq.ids"].tolist()
+            idx.seqs = [tuple(flat[off[i] : off[i + 1]]) for i in range(len(off) - 1)]
             tf = {
                 f: sp.csr_matrix((z[f"{f}.data"], z[f"{f}.indices"], z[f"{f}.indptr"]), shape=(n, V))
                 for f in idx.fields

@@ -31,6 +31,8 @@ class Recommender:
     #: hyperparameter search space used by the validation tuner (first value of each list = default)
     grid: ClassVar[dict[str, list[Any]]] = {}
     defaults: ClassVar[dict[str, Any]] = {}
+    #: parameters used only when scoring: changing them needs no refit (see `with_params`)
+    score_params: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, **params: Any) -> None:
         unknown = set(params) - set(self.defaults)
@@ -44,13 +46,25 @@ class Recommender:
         self._hist_items = np.zeros(0, dtype=np.int64)
         self._extra_hist: dict[str, np.ndarray] = {}
         self.train_seconds = 0.0
+        self.train_cpu_seconds = 0.0
+
+    def with_params(self, **params: Any) -> "Recommender":
+        """A shallow copy sharing the fitted state with different scoring-only parameters."""
+        bad = set(params) - set(self.score_params)
+        if bad:
+            raise ValueError(f"{self.name}: {sorted(bad)} need a refit (scoring-only: {sorted(self.score_params)})")
+        import copy
+
+        other = copy.copy(self)
+        other.params = {**self.params, **params}
+        return other
 
     # ---------------------------------------------------------------- training
     def fit(self, data: Interactions) -> "Recommender":
         """Learn from all users' sequences; remembers each user's history for `recommend(user=...)`."""
         if data.n_items == 0:
             raise ValueError(f"{self.name}: no items to fit on")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         self.item_ids = list(data.item_ids)
         self.item_index = {i: k for k, i in enumerate(self.item_ids)}
         self.user_index = {u: k for k, u in enumerate(data.user_ids)}
@@ -62,6 +76,7 @@ class Recommender:
         self._extra_hist = {}
         self._fit(data)
         self.train_seconds = time.perf_counter() - t0
+        self.train_cpu_seconds = time.process_time() - c0  # all threads of this process
         return self
 
     def _fit(self, data: Interactions) -> None:

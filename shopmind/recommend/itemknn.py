@@ -29,13 +29,14 @@ class ItemKNN(Recommender):
     """score(u, j) = Σ_{i in history} w(i) · sim(i, j), sim = c_ij / (n_i^α n_j^(1-α) + shrink)."""
 
     name = "itemknn"
-    defaults = {"k": 100, "shrink": 10.0, "alpha": 0.5, "recency": 1.0, "seq_window": 0}
+    defaults = {"k": 100, "shrink": 10.0, "alpha": 0.5, "recency": 1.0}
     grid = {
         "k": [100, 50, 200, 400],
         "shrink": [10.0, 0.0, 50.0],
         "alpha": [0.5, 0.3, 0.7],
         "recency": [1.0, 0.8, 0.6, 0.4],
     }
+    score_params = frozenset({"recency"})
 
     def _fit(self, data: Interactions) -> None:
         x = data.matrix()

@@ -1,0 +1,30 @@
+"""Hybrid product search: query understanding, BM25 + dense retrieval, fusion, LambdaMART re-ranking,
+filters, facets, merchandising rules and suggestions.
+
+``build(shop)`` returns the shop's SearchEngine (``engine.search(q, filters, sort, page, size, explain)``),
+loading the saved indexes (or building them on first use) and following later catalog changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shopmind.search.engine import METHODS, SearchEngine, load_ranker
+
+__all__ = ["build", "SearchEngine", "METHODS", "load_ranker"]
+
+
+def build(shop: Any) -> SearchEngine:
+    from shopmind.index import build_indexes, index_dir
+    from shopmind.index.manager import IndexSet
+
+    root = index_dir(shop)
+    encoder = shop.encoder
+    ix = IndexSet.load(root)
+    if ix is None or ix.encoder_name != encoder.name:
+        build_indexes(shop, full=True)
+        ix = IndexSet.load(root)
+        assert ix is not None
+    engine = SearchEngine(shop.store, ix, encoder, load_ranker(shop.settings.home), index_dir=root)
+    engine.refresh()
+    return engine

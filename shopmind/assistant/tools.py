@@ -1,0 +1,397 @@
+"""The assistant's tools over the knowledge base: orders (owner only), FAQ/policy passages, product facts
+and references, search, recommendations, comparison, and handoff tickets."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from shopmind.assistant.retrieval import Hit, HybridIndex
+from shopmind.assistant.safety import mask_pii, strip_injection
+from shopmind.kb.models import Document, Order, Product
+from shopmind.text.tokenize import tokenize
+
+_SENT_SPLIT = re.compile(r"(?<=[.!?。！？])\s*")
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENT_SPLIT.split(text) if s and s.strip()]
+
+
+def _key(s: str) -> str:
+    """Loose form for matching names and model codes: lowercase, no spaces, hyphens or dots."""
+    return re.sub(r"[\s\-_./]+", "", s.lower())
+
+
+# -- orders ---------------------------------------------------------------------------------------
+class OrderTool:
+    """Orders of the signed-in user only: another user's order reads exactly like a missing one."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def get(self, order_id: str, user_id: str | None) -> Order | None:
+        if not user_id:
+            return None
+        o = self.store.get_order(order_id)
+        if o is None:
+            o = self.store.get_order(order_id.upper())
+        if o is None or o.user_id != user_id:
+            return None
+        return o
+
+    def latest(self, user_id: str | None) -> Order | None:
+        if not user_id:
+            return None
+        items = self.store.orders(user_id=user_id)
+        return max(items, key=lambda o: o.created_at) if items else None
+
+    def titles(self, order: Order) -> dict[str, str]:
+        prods = self.store.get_products([ln.product_id for ln in order.lines])
+        return {ln.product_id: (prods[ln.product_id].title if ln.product_id in prods else ln.product_id)
+                for ln in order.lines}
+
+
+# -- documents ------------------------------------------------------------------------------------
+#: intent -> document topics it is about (a soft boost, not a filter)
+INTENT_TOPICS: dict[str, tuple[str, ...]] = {
+    "check_refund_policy": ("returns", "refund"), "get_refund": ("returns", "refund"),
+    "track_refund": ("returns", "refund"), "check_cancellation_fee": ("orders", "cancellation"),
+    "cancel_order": ("orders", "cancellation"), "change_order": ("orders",),
+    "change_shipping_address": ("orders",), "set_up_shipping_address": ("account",),
+    "delivery_options": ("shipping", "delivery"), "delivery_period": ("shipping", "delivery"),
+    "track_order": ("shipping", "delivery"), "check_payment_methods": ("payment",),
+    "payment_issue": ("payment",), "check_invoice": ("invoice",), "get_invoice": ("invoice",),
+    "create_account": ("account",), "delete_account": ("account",), "edit_account": ("account",),
+    "recover_password": ("account",), "registration_problems": ("account",), "switch_account": ("account",),
+    "contact_customer_service": ("contact",), "contact_human_agent": ("contact",), "complaint": ("contact",),
+    "newsletter_subscription": ("newsletter", "account"), "review": ("reviews",), "place_order": ("orders", "payment"),
+}
+#: words added to the BM25 side of the query per intent (bilingual), so "订单能撤销吗" meets "取消"
+INTENT_TERMS: dict[str, str] = {
+    "cancel_order": "cancel 取消", "check_cancellation_fee": "cancellation fee 取消 费用",
+    "change_order": "change order 修改 订单", "check_refund_policy": "return refund 退货 退款",
+    "get_refund": "return refund 退货 退款", "track_refund": "refund 退款",
+    "delivery_options": "delivery shipping 配送 快递", "delivery_period": "delivery days 送达 工作日",
+    "check_payment_methods": "pay payment 支付 付款", "payment_issue": "charged payment 扣款 支付",
+    "check_invoice": "invoice 发票", "get_invoice": "invoice 发票",
+    "create_account": "account sign up 注册", "delete_account": "delete account 注销",
+    "edit_account": "profile settings 资料 设置", "recover_password": "password reset 密码 重置",
+    "registration_problems": "sign up account 注册", "switch_account": "account 账号",
+    "contact_customer_service": "hotline email contact 客服 热线", "contact_human_agent": "customer service 客服",
+    "change_shipping_address": "change address order 修改 订单 地址", "set_up_shipping_address": "address settings 地址 设置",
+    "complaint": "customer service 客服", "newsletter_subscription": "newsletter email 邮件 订阅",
+}
+
+
+@dataclass
+class Passage:
+    doc: Document
+    sentences: list[str]
+    score: float
+    dense: float
+
+
+class DocsTool:
+    """Sentence-level hybrid retrieval over the shop's documents; answers quote whole sentences."""
+
+    #: a passage is relevant when it shares a word with the question (intent hints not counted) and
+    #: is close in meaning (e5 cosine >= min_dense), or is very close in meaning alone (>= sure_dense);
+    #: calibrated on paraphrases vs unanswerable questions ("gift wrapping", "会员积分") in both languages
+    min_dense = 0.83
+    sure_dense = 0.90
+
+    def __init__(self, store: Any, encoder: Any | None) -> None:
+        self.store, self.encoder = store, encoder
+        self._lock = threading.Lock()
+        self._sig: tuple | None = None
+        self._index: HybridIndex | None = None
+        self._docs: dict[str, Document] = {}
+        self._meta: list[tuple[str, int]] = []
+
+    def _signature(self, docs: list[Document]) -> tuple:
+        return tuple(sorted((d.id, d.updated_at) for d in docs))
+
+    def index(self) -> HybridIndex:
+        docs = self.store.documents()
+        sig = self._signature(docs)
+        with self._lock:
+            if self._index is not None and sig == self._sig:
+                return self._index
+            keys, texts, self._meta = [], [], []
+            self._docs = {d.id: d for d in docs}
+            for d in docs:
+                body = strip_injection(d.body)  # documents are data: instruction-like sentences never quoted
+                for i, s in enumerate(split_sentences(body)):
+                    keys.append((d.id, i))
+                    texts.append(f"{d.title}: {s}")
+            vectors = None
+            if self.encoder is not None and texts:
+                from shopmind.embed import embed_texts
+
+                vectors = embed_texts(self.store, texts, self.encoder)
+            self._index = HybridIndex(keys, texts, vectors,
+                                      self.encoder.encode_queries if self.encoder is not None else None)
+            self._sig = sig
+            return self._index
+
+    def search(self, query: str, intent: str | None = None, lang: str | None = None,
+               qvec: np.ndarray | None = None, k: int = 2) -> list[Passage]:
+        """Best documents for ``query`` with their most relevant sentences (in document order)."""
+        ix = self.index()
+        if len(ix) == 0:
+            return []
+        topics = INTENT_TOPICS.get(intent or "", ())
+        boost = np.zeros(len(ix), np.float32)
+        for j, (doc_id, _) in enumerate(ix.keys):
+            d = self._docs[doc_id]
+            if d.topic and d.topic in topics:
+                boost[j] += 0.1
+            if lang and d.language and d.language != lang:
+                boost[j] -= 0.15
+        hits = ix.query(query, k=12, qvec=qvec, extra_terms=INTENT_TERMS.get(intent or "", ""), boost=boost)
+        lexq = ix.lexical_scores(query)
+        row = {key: i for i, key in enumerate(ix.keys)}
+        hits = [h for h in hits if h.dense >= self.sure_dense or (h.dense >= self.min_dense and lexq[row[h.key]] > 0)]
+        by_doc: dict[str, list[Hit]] = {}
+        for h in hits:
+            by_doc.setdefault(h.key[0], []).append(h)
+        out = []
+        for doc_id, hs in sorted(by_doc.items(), key=lambda kv: -kv[1][0].score)[:k]:
+            top = hs[0]
+            chosen = sorted([h for h in hs if h.score >= top.score - 0.12][:2], key=lambda h: h.key[1])
+            doc = self._docs[doc_id]
+            sents = split_sentences(strip_injection(doc.body))
+            out.append(Passage(doc, [sents[h.key[1]] for h in chosen], top.score, top.dense))
+        return out
+
+
+# -- products -------------------------------------------------------------------------------------
+_ASPECTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # aspect: (words in a question, words in attribute keys)
+    "battery": (("battery", "电池", "续航", "电量", "charge", "mah", "hours"), ("battery", "电池", "续航", "mah")),
+    "waterproof": (("waterproof", "water", "防水", "ip68", "ip54", "rain"), ("waterproof", "防水", "ip")),
+    "weight": (("weight", "heavy", "light", "重", "轻", "多重", "kg"), ("weight", "重量", "kg", "_g")),
+    "screen": (("screen", "display", "inch", "屏幕", "屏", "尺寸", "寸"), ("screen", "屏幕", "尺寸", "display")),
+    "color": (("color", "colour", "颜色", "black", "white", "黑", "白", "蓝"), ("color", "colour", "颜色")),
+    "memory": (("ram", "memory", "内存", "运存"), ("ram", "memory", "内存")),
+    "storage": (("storage", "ssd", "存储", "容量", "gb"), ("storage", "存储", "ssd")),
+    "network": (("5g", "4g", "network", "网络"), ("network", "网络", "5g")),
+    "noise": (("noise", "anc", "降噪"), ("noise", "降噪")),
+    "touch": (("touch", "触屏", "触摸"), ("touch",)),
+    "keyboard": (("keyboard", "backlit", "键盘", "背光", "keys", "键"), ("keyboard", "backlit", "背光", "键", "轴")),
+    "bluetooth": (("bluetooth", "蓝牙"), ("bluetooth", "蓝牙")),
+    "model": (("model", "型号"), ("model", "型号")),
+}
+PRICE_WORDS = ("price", "cost", "how much", "expensive", "cheap", "价格", "多少钱", "价钱", "贵", "便宜", "售价")
+STOCK_WORDS = ("stock", "available", "availability", "in store", "sold out", "有货", "库存", "现货", "没货", "还有吗", "有吗", "卖完")
+REVIEW_WORDS = ("review", "rating", "customers say", "people say", "opinion", "评价", "评论", "口碑", "好评", "怎么样", "评分")
+
+
+class ProductTool:
+    """Product references, facts, comparison, search and recommendations."""
+
+    def __init__(self, store: Any, search: Callable[[], Any] | None = None,
+                 recommender: Callable[[], Any] | None = None) -> None:
+        self.store = store
+        self._search_fn, self._rec_fn = search, recommender
+        self._lock = threading.Lock()
+        self._seq: int | None = None
+        self._names: HybridIndex | None = None
+        self._codes: dict[str, set[str]] = {}
+
+    # -- references --------------------------------------------------------------------------
+    def _name_index(self) -> HybridIndex:
+        seq = self.store.change_seq()
+        with self._lock:
+            if self._names is not None and seq == self._seq:
+                return self._names
+            keys, texts, codes = [], [], {}
+            for p in self.store.iter_products():
+                keys.append(p.id)
+                texts.append(" ".join(x for x in (p.title, p.brand or "", p.sku or "") if x))
+                names = [p.id, p.sku or ""]
+                names += [str(v) for k, v in p.attributes.items() if k.lower() in ("model", "型号", "mpn")]
+                for n in names:
+                    if n and len(_key(n)) >= 2:
+                        codes.setdefault(_key(n), set()).add(p.id)
+            self._names = HybridIndex(keys, texts, None, None)
+            self._codes, self._seq = codes, seq
+            return self._names
+
+    def resolve(self, text: str, mentions: list[str], limit: int = 2) -> list[Product]:
+        """Products the text names: by id, model code or a strong title match (best first)."""
+        ix = self._name_index()
+        found: list[str] = []
+        k = _key(text)
+        for code, ids in self._codes.items():
+            if len(code) >= 3 and code in k:
+                found += sorted(ids)
+        for m in mentions:
+            mk = _key(m)
+            if len(mk) < 2:
+                continue
+            for code, ids in self._codes.items():
+                if mk == code or (len(mk) >= 4 and (mk in code or code in mk)):
+                    found += sorted(ids)
+        if not found and len(ix):
+            q = tokenize(text)
+            if q:
+                lex = ix.lexical_scores(text)
+                order = np.argsort(-lex)[:3]
+                for i in order:
+                    title_toks = set(tokenize(ix.texts[i]))
+                    overlap = [t for t in q if t in title_toks]
+                    strong = len(overlap) >= 2 or any(re.search(r"\d", t) and re.search(r"[a-z]", t) for t in overlap)
+                    if lex[i] > 0 and strong:
+                        found.append(ix.keys[i])
+        seen: list[str] = []
+        for pid in found:
+            if pid not in seen:
+                seen.append(pid)
+        prods = self.store.get_products(seen)
+        return [prods[i] for i in seen if i in prods][:limit]
+
+    # -- facts -------------------------------------------------------------------------------
+    def aspects(self, question: str) -> list[str]:
+        q = question.lower()
+        return [a for a, (qw, _) in _ASPECTS.items() if any(w in q for w in qw)]
+
+    def attributes_for(self, p: Product, aspect: str) -> list[tuple[str, Any]]:
+        keys = _ASPECTS[aspect][1]
+        return [(k, v) for k, v in p.attributes.items() if any(w in k.lower() for w in keys)]
+
+    def description_for(self, p: Product, aspect: str) -> list[str]:
+        words = _ASPECTS[aspect][0]
+        return [s for s in split_sentences(p.description or "") if any(w in s.lower() for w in words)]
+
+    def review_summary(self, p: Product) -> dict | None:
+        revs = self.store.reviews(product_id=p.id)
+        rated = [r.rating for r in revs if r.rating is not None]
+        if not revs:
+            return None
+        best = max(revs, key=lambda r: (r.rating or 0, len(r.text)))
+        worst = min(revs, key=lambda r: (r.rating or 5, -len(r.text)))
+        return {
+            "count": len(revs),
+            "average": round(sum(rated) / len(rated), 1) if rated else None,
+            "positive": best.text,
+            "negative": worst.text if worst.id != best.id and (worst.rating or 5) <= 3 else None,
+        }
+
+    # -- search and recommendations -----------------------------------------------------------
+    def search(self, query: str, price_min: float | None = None, price_max: float | None = None,
+               k: int = 3) -> tuple[list[Product], str]:
+        """(products, how) — the shop's search engine when it is built, else a title match (how='fallback')."""
+        engine = None
+        if self._search_fn is not None:
+            try:
+                engine = self._search_fn()
+            except Exception:  # noqa: BLE001 - search not available in this shop: say so, use titles
+                engine = None
+        if engine is not None and hasattr(engine, "search"):
+            filters = {}
+            if price_min is not None:
+                filters["price_min"] = price_min
+            if price_max is not None:
+                filters["price_max"] = price_max
+            res = engine.search(query, filters=filters or None, size=k)
+            ids = [r["id"] for r in res.get("results", [])]
+            prods = self.store.get_products(ids)
+            return [prods[i] for i in ids if i in prods], "search"
+        ix = self._name_index()
+        if not len(ix):
+            return [], "fallback"
+        lex = ix.lexical_scores(query)
+        out = []
+        for i in np.argsort(-lex):
+            if lex[i] <= 0:
+                break
+            p = self.store.get_product(ix.keys[i])
+            if p is None or p.status != "active":
+                continue
+            if price_min is not None and (p.price is None or p.price < price_min):
+                continue
+            if price_max is not None and (p.price is None or p.price > price_max):
+                continue
+            out.append(p)
+            if len(out) >= k:
+                break
+        return out, "fallback"
+
+    def recommend(self, user_id: str | None, product: Product | None, query: str, k: int = 3) -> tuple[list[Product], str]:
+        """(products, how): the recommender (for the user, or items like ``product``), else search."""
+        rec = None
+        if self._rec_fn is not None:
+            try:
+                rec = self._rec_fn()
+            except Exception:  # noqa: BLE001 - recommender not built for this shop
+                rec = None
+        ids: list[str] = []
+        if rec is not None:
+            try:
+                if product is not None and hasattr(rec, "similar"):
+                    ids = _ids(rec.similar(product.id, k=k))
+                elif user_id and hasattr(rec, "recommend"):
+                    ids = _ids(rec.recommend(user_id=user_id, k=k))
+                elif hasattr(rec, "popular"):
+                    ids = _ids(rec.popular(k=k))
+            except Exception:  # noqa: BLE001 - e.g. a user the model has not seen
+                ids = []
+        if ids:
+            prods = self.store.get_products(ids)
+            return [prods[i] for i in ids if i in prods and i != (product.id if product else None)][:k], "recommender"
+        prods, how = self.search(query or (product.title if product else ""), k=k + 1)
+        return [p for p in prods if product is None or p.id != product.id][:k], "search" if how == "search" else "fallback"
+
+
+def _ids(result: Any) -> list[str]:
+    """Product ids from whatever a recommender returns (ids, (id, score) pairs, dicts, or {"items": [...]})."""
+    if isinstance(result, dict):
+        result = result.get("items") or result.get("results") or []
+    out = []
+    for r in result or []:
+        if isinstance(r, str):
+            out.append(r)
+        elif isinstance(r, dict):
+            out.append(str(r.get("id") or r.get("product_id")))
+        elif isinstance(r, (tuple, list)) and r:
+            out.append(str(r[0]))
+    return out
+
+
+# -- handoff --------------------------------------------------------------------------------------
+class Tickets:
+    """Human-handoff tickets with the (masked) transcript, kept in the store's meta until the store has a
+    tickets table: one key per ticket plus an index of ids."""
+
+    INDEX = "assistant.tickets"
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+
+    def create(self, conversation_id: str, user_id: str | None, reason: str, transcript: list[dict]) -> dict:
+        tid = f"T-{time.strftime('%Y%m%d')}-{uuid.uuid4().hex[:6].upper()}"
+        ticket = {
+            "id": tid, "conversation_id": conversation_id, "user_id": user_id, "reason": mask_pii(reason),
+            "status": "open", "created_at": time.time(),
+            "transcript": [{**t, "text": mask_pii(t.get("text", ""))} for t in transcript],
+        }
+        with self._lock:
+            self.store.set_meta(f"assistant.ticket.{tid}", ticket)
+            ids = self.store.get_meta(self.INDEX, []) or []
+            self.store.set_meta(self.INDEX, ids + [tid])
+        return ticket
+
+    def get(self, ticket_id: str) -> dict | None:
+        return self.store.get_meta(f"assistant.ticket.{ticket_id}")
+
+    def list(self) -> list[dict]:
+        return [t for t in (self.get(i) for i in self.store.get_meta(self.INDEX, []) or []) if t]

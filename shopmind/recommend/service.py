@@ -1,0 +1,396 @@
+"""Serving: train from the knowledge base's events and products, then answer recommendation requests
+with a blended candidate list, business rules, MMR diversity, cold start and explanations."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from shopmind.recommend.base import Recommender
+from shopmind.recommend.blend import Blend, standardize
+from shopmind.recommend.content import ContentBased, attribute_matrix, combine, product_tokens
+from shopmind.recommend.data import Interactions, from_lists
+from shopmind.recommend.itemknn import ItemKNN
+from shopmind.recommend.popular import Popular
+
+log = logging.getLogger(__name__)
+
+RULES_KEY = "recommend.rules"
+DEFAULT_RULES: dict[str, Any] = {
+    "category_cap": 3,  # at most this many items of one top-level category per list (0 = no cap)
+    "diversity": 0.3,  # MMR weight on dissimilarity (0 = pure relevance, 1 = pure diversity)
+    "consumable_categories": [],  # category prefixes that may be recommended again after a purchase
+    "candidates": 200,
+}
+EVENT_TYPES = ("view", "click", "add_to_cart", "purchase", "rate")
+
+
+@dataclass
+class Rec:
+    """One recommended product with its score and a human-readable reason."""
+
+    id: str
+    score: float
+    reason: str
+    source: str
+    title: str | None = None
+    category: str | None = None
+    price: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        d = {"id": self.id, "score": round(float(self.score), 5), "reason": self.reason, "source": self.source,
+             "title": self.title, "category": self.category, "price": self.price}
+        d.update(self.extra)
+        return d
+
+
+def _top_category(cat: str | None) -> str:
+    return (cat or "").split(">")[0].strip().lower()
+
+
+def _leaf(cat: str | None) -> str:
+    return (cat or "").split(">")[-1].strip()
+
+
+def events_to_interactions(events: Iterable[Any], product_ids: Sequence[str]) -> tuple[Interactions, Interactions]:
+    """(all interactions, purchase/cart-only interactions) from store events, per user or session.
+
+    Consecutive repeats of one product are collapsed; items are indexed over the whole catalogue so
+    items without events still exist for content-based scoring."""
+    seqs: dict[str, list[str]] = {}
+    buys: dict[str, list[str]] = {}
+    ts: dict[str, list[float]] = {}
+    for e in events:
+        if not e.product_id or e.type not in EVENT_TYPES:
+            continue
+        key = e.user_id or (f"session:{e.session_id}" if e.session_id else None)
+        if key is None:
+            continue
+        s = seqs.setdefault(key, [])
+        if not s or s[-1] != e.product_id:
+            s.append(e.product_id)
+            ts.setdefault(key, []).append(float(e.ts))
+        if e.type in ("purchase", "add_to_cart"):
+            buys.setdefault(key, []).append(e.product_id)
+    catalogue = list(dict.fromkeys(list(product_ids) + [i for s in seqs.values() for i in s]))
+    return from_lists(seqs, catalogue, ts), from_lists(buys, catalogue)
+
+
+class RecommendationService:
+    """The shop's recommender: `train()` from the store, `recommend()`, `similar()`, `bought_together()`."""
+
+    def __init__(self, shop: Any, model_path: str | Path | None = None) -> None:
+        self.shop = shop
+        self.store = shop.store
+        self.path = Path(model_path) if model_path else Path(shop.settings.home) / "models" / "recs.npz"
+        self._lock = threading.RLock()
+        self.blend: Blend | None = None
+        self.pop: Popular | None = None
+        self.trend: Popular | None = None
+        self.knn: ItemKNN | None = None
+        self.bought: ItemKNN | None = None
+        self.content: ContentBased | None = None
+        self.categories: dict[str, str] = {}
+        self.version = 0
+        if self.path.exists():
+            self.load()
+
+    # ------------------------------------------------------------------ training
+    def product_features(self, products: list[Any]) -> np.ndarray:
+        """Text embedding (shop.encoder) + attribute TF-IDF, for content similarity and MMR."""
+        attrs = attribute_matrix([product_tokens(p) for p in products])
+        parts = {"attrs": (attrs, 1.0)}
+        try:
+            from shopmind.embed import embed_products
+
+            vecs = embed_products(self.shop, products, self.shop.encoder)
+            parts["text"] = (vecs, 2.0)
+        except (ImportError, AttributeError, NotImplementedError) as e:  # the embed package may be absent
+            log.warning("recommend: no text embeddings (%s); content similarity uses attributes only", e)
+        return combine(parts)
+
+    def train(self, models: Sequence[str] = ("itemknn", "ease"), weights: dict[str, float] | None = None,
+              sasrec_params: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Fit every model on the store's events and products and save them; returns counts and seconds."""
+        from shopmind.recommend.models import make
+
+        t0 = time.perf_counter()
+        products = list(self.store.iter_products())
+        data, buys = events_to_interactions(self.store.iter_events(types=EVENT_TYPES), [p.id for p in products])
+        by_id = {p.id: p for p in products}
+        data.item_category = [by_id[i].category if i in by_id else None for i in data.item_ids]
+        if data.n_items == 0:
+            raise ValueError("recommend: the catalogue is empty; ingest products first")
+        feats = np.zeros((data.n_items, 1), np.float32)
+        if products:
+            f = self.product_features(products)
+            feats = np.zeros((data.n_items, f.shape[1]), np.float32)
+            pos = {p.id: k for k, p in enumerate(products)}
+            for k, i in enumerate(data.item_ids):
+                if i in pos:
+                    feats[k] = f[pos[i]]
+        comps: dict[str, Recommender] = {}
+        for name in models:
+            if name == "ease" and data.n_items > 30000:
+                log.warning("recommend: skipping EASE for %d items (dense item x item)", data.n_items)
+                continue
+            params = sasrec_params or {} if name == "sasrec" else {}
+            if name == "sasrec" and sum(len(s) for s in data.sequences) < 1000:
+                continue
+            comps[name] = make(name, **params).fit(data)
+        content = ContentBased().with_features(feats).fit(data)
+        comps["content"] = content
+        w = {k: 1.0 for k in comps}
+        w["content"] = 0.3 if len(comps) > 1 else 1.0
+        w.update(weights or {})
+        blend = Blend(components={k: dict(m.params) for k, m in comps.items()}, weights=w).with_models(comps)
+        pop = Popular().fit(data)
+        trend = Popular(half_life=3 * 86400.0).fit(data)
+        bought = ItemKNN(k=50).fit(buys) if sum(len(s) for s in buys.sequences) else None
+        with self._lock:
+            self.blend, self.pop, self.trend, self.bought = blend, pop, trend, bought
+            self.knn = comps.get("itemknn")  # type: ignore[assignment]
+            self.content = content
+            self.categories = {p.id: p.category or "" for p in products}
+            self.version += 1
+        self.save()
+        return {"items": data.n_items, "users": data.n_users, "interactions": int(sum(len(s) for s in data.sequences)),
+                "models": list(comps), "weights": w, "seconds": round(time.perf_counter() - t0, 2)}
+
+    def save(self) -> None:
+        if self.blend is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.blend.save(self.path)
+        self.pop.save(self.path.with_suffix(".pop.npz"))
+        self.trend.save(self.path.with_suffix(".trend.npz"))
+        if self.bought is not None:
+            self.bought.save(self.path.with_suffix(".bought.npz"))
+        self.path.with_suffix(".json").write_text(json.dumps({"categories": self.categories}), encoding="utf-8")
+
+    def load(self) -> None:
+        from shopmind.recommend.base import load_model
+
+        blend = load_model(self.path)
+        with self._lock:
+            self.blend = blend  # type: ignore[assignment]
+            self.pop = load_model(self.path.with_suffix(".pop.npz"))  # type: ignore[assignment]
+            self.trend = load_model(self.path.with_suffix(".trend.npz"))  # type: ignore[assignment]
+            bp = self.path.with_suffix(".bought.npz")
+            self.bought = load_model(bp) if bp.exists() else None  # type: ignore[assignment]
+            self.knn = blend.models.get("itemknn")  # type: ignore[assignment]
+            self.content = blend.models.get("content")  # type: ignore[assignment]
+            self.categories = json.loads(self.path.with_suffix(".json").read_text(encoding="utf-8"))["categories"]
+            self.version += 1
+
+    def _require(self) -> Blend:
+        if self.blend is None:
+            raise RuntimeError("recommendations are not trained yet: run `shopmind train recs`")
+        return self.blend
+
+    # ------------------------------------------------------------------ rules
+    def rules(self) -> dict[str, Any]:
+        r = dict(DEFAULT_RULES)
+        r.update(self.store.get_meta(RULES_KEY, {}) or {})
+        return r
+
+    def _purchased(self, user: str | None) -> set[str]:
+        if not user:
+            return set()
+        out = {line.product_id for o in self.store.orders(user) if o.status not in ("cancelled",) for line in o.lines}
+        if self.bought is not None:
+            out.update(self.bought.item_ids[k] for k in self.bought.history(user))
+        return out
+
+    def _available(self, ids: Sequence[str]) -> dict[str, Any]:
+        """Active, in-stock products among ids (deleted, missing and stock == 0 are left out)."""
+        prods = self.store.get_products(ids)
+        return {i: p for i, p in prods.items() if p.status == "active" and (p.stock is None or p.stock > 0)}
+
+    # ------------------------------------------------------------------ requests
+    def recommend(self, user: str | None = None, items: Sequence[str] | None = None, n: int = 10,
+                  category: str | None = None, diversity: float | None = None,
+                  exclude: Iterable[str] | None = None) -> list[Rec]:
+        """Personal recommendations for a user and/or the session's items (oldest first)."""
+        if n <= 0 or n > 200:
+            raise ValueError("n must be between 1 and 200")
+        blend = self._require()
+        rules = self.rules()
+        hist = list(blend.item_ids[k] for k in blend.history(user)) if user else []
+        hist += [i for i in (items or []) if i in blend.item_index]
+        excluded = set(exclude or ())
+        bought = self._purchased(user)
+        consumable = [c.lower() for c in rules.get("consumable_categories", [])]
+        # seen items are left out, except consumables the user bought (they may be bought again)
+        rebuy = {i for i, p in self.store.get_products(bought).items() if self._consumable(p, consumable)}
+        cands: list[tuple[str, float, str, str]] = []  # id, score, source, reason
+        if hist:
+            k = int(rules["candidates"])
+            ids, scores = blend.recommend(None, hist, n=k, exclude_seen=False, exclude=set(hist) - rebuy)
+            z = standardize(scores[None, :])[0] if len(scores) > 1 else scores
+            cands = [(i, float(s), "blend", "") for i, s in zip(ids, z)]
+        # cold start / fill: trending overall and in the context category
+        ctx_cat = category or (self.categories.get(hist[-1]) if hist else None)
+        trend = self._trending(ctx_cat, 3 * n)
+        have = {c[0] for c in cands}
+        floor = min((c[1] for c in cands), default=0.0)
+        for r, (i, _s) in enumerate(trend):
+            if i not in have and (i not in hist or i in rebuy):
+                cands.append((i, floor - 1.0 - r * 1e-3, "trending", ""))
+        if category:
+            cands = [c for c in cands if (self.categories.get(c[0]) or "").lower().startswith(category.lower())]
+        avail = self._available([c[0] for c in cands])
+        kept = []
+        for c in cands:
+            if c[0] in excluded or c[0] not in avail:
+                continue
+            if c[0] in bought and not self._consumable(avail[c[0]], consumable):
+                continue
+            kept.append(c)
+        lam = float(rules["diversity"] if diversity is None else diversity)
+        if not 0.0 <= lam <= 1.0:
+            raise ValueError("diversity must be between 0 and 1")
+        chosen = self._mmr(kept, n, lam, int(rules.get("category_cap") or 0))
+        return [self._explain(c, hist, avail[c[0]], ctx_cat) for c in chosen]
+
+    @staticmethod
+    def _consumable(product: Any, prefixes: list[str]) -> bool:
+        flag = (product.attributes or {}).get("consumable")
+        if isinstance(flag, bool):
+            return flag
+        if isinstance(flag, str) and flag.lower() in ("true", "yes", "1"):
+            return True
+        cat = (product.category or "").lower()
+        return any(cat.startswith(p) for p in prefixes)
+
+    def _trending(self, category: str | None, n: int) -> list[tuple[str, float]]:
+        if self.trend is None:
+            return []
+        out: list[tuple[str, float]] = []
+        if category:
+            ids, s = self.trend.top_in_category(category, n)
+            out += list(zip(ids, s.tolist()))
+        ids, s = self.trend.recommend(None, [], n=n)
+        out += [(i, x) for i, x in zip(ids, s.tolist()) if x > 0]
+        return list(dict.fromkeys(out))
+
+    def _mmr(self, cands: list[tuple[str, float, str, str]], n: int, lam: float, cap: int) -> list[tuple[str, float, str, str]]:
+        """Greedy maximal marginal relevance: relevance (min-max scaled) minus lam x the highest content
+        similarity to an already chosen item; a hard cap per top-level category (the list may be short)."""
+        if not cands:
+            return []
+        feats = self.content.features if self.content is not None else None
+        idx = self.content.item_index if self.content is not None else {}
+        rel = np.array([c[1] for c in cands], dtype=np.float32)
+        rel = (rel - rel.min()) / (rel.max() - rel.min() + 1e-9)
+        vecs = None
+        if feats is not None and lam > 0:
+            vecs = np.stack([feats[idx[c[0]]] if c[0] in idx else np.zeros(feats.shape[1], np.float32) for c in cands])
+        chosen: list[int] = []
+        per_cat: dict[str, int] = {}
+        max_sim = np.zeros(len(cands), dtype=np.float32)
+        avail = np.ones(len(cands), dtype=bool)
+        while len(chosen) < n and avail.any():
+            obj = (1 - lam) * rel - lam * max_sim
+            obj[~avail] = -np.inf
+            j = int(np.argmax(obj))
+            avail[j] = False
+            cat = _top_category(self.categories.get(cands[j][0]))
+            if cap and cat and per_cat.get(cat, 0) >= cap:
+                continue
+            per_cat[cat] = per_cat.get(cat, 0) + 1
+            chosen.append(j)
+            if vecs is not None:
+                max_sim = np.maximum(max_sim, vecs @ vecs[j])
+        return [cands[j] for j in chosen]
+
+    def _explain(self, c: tuple[str, float, str, str], hist: list[str], product: Any, ctx_cat: str | None) -> Rec:
+        item, score, source, _ = c
+        reason, because = "", None
+        if source == "blend" and hist:
+            active = self.store.get_products(list(dict.fromkeys(reversed(hist)))[:20])  # no deleted ones
+            because = self._because(item, [h for h in hist if h in active])
+            if because is not None:
+                reason = f"because you viewed {active[because].title}"
+            else:
+                reason = "recommended for you"
+        if not reason:
+            cat = _leaf(product.category) or _leaf(ctx_cat)
+            reason = f"popular in {cat}" if cat else "trending now"
+        extra = {"because": because} if because else {}
+        return Rec(item, score, reason, source, product.title, product.category, product.price, extra)
+
+    def _because(self, item: str, hist: list[str]) -> str | None:
+        """The history item most similar to the recommended one (item-kNN, else content vectors)."""
+        for model in (self.knn, self.content):
+            if model is None or item not in model.item_index:
+                continue
+            j = model.item_index[item]
+            hs = [h for h in dict.fromkeys(reversed(hist)) if h in model.item_index][:20]
+            if not hs:
+                continue
+            sims = [float(model._item_scores(model.item_index[h])[j]) for h in hs]
+            best = int(np.argmax(sims))
+            if sims[best] > 0:
+                return hs[best]
+        return None
+
+    def similar(self, product_id: str, n: int = 10) -> list[Rec]:
+        """Items similar to one product (behaviour + content); new products use content neighbours."""
+        blend = self._require()
+        if product_id in blend.item_index:
+            ids, scores = blend.similar_items(product_id, n=4 * n + 10)
+        else:
+            ids, scores = self._similar_new(product_id, 4 * n + 10)
+        avail = self._available(ids)
+        src = self.store.get_product(product_id)
+        name = src.title if src else product_id
+        out = [Rec(i, float(s), f"similar to {name}", "similar", avail[i].title, avail[i].category, avail[i].price)
+               for i, s in zip(ids, scores) if i in avail and i != product_id]
+        return out[:n]
+
+    def _similar_new(self, product_id: str, n: int) -> tuple[list[str], np.ndarray]:
+        """Content neighbours of a product added after training (encoded on the fly)."""
+        p = self.store.get_product(product_id)
+        if p is None:
+            raise KeyError(f"unknown product id {product_id!r}")
+        if self.content is None:
+            return [], np.zeros(0, np.float32)
+        from shopmind.embed import embed_products
+
+        vec = embed_products(self.shop, [p], self.shop.encoder)[0]
+        # compare on the text block only: attribute vocabularies of new products are not in the model
+        feats = self.content.features
+        dim = len(vec)
+        text = feats[:, -dim:]
+        s = text @ (vec / (np.linalg.norm(vec) + 1e-9))
+        order = np.argsort(-s)[:n]
+        return [self.content.item_ids[k] for k in order], s[order]
+
+    def bought_together(self, product_id: str, n: int = 10) -> list[Rec]:
+        """Products bought (or carted) next to this one; viewed-together as a fallback."""
+        self._require()
+        src = self.store.get_product(product_id)
+        if src is None:
+            raise KeyError(f"unknown product id {product_id!r}")
+        ids: list[str] = []
+        reason = f"often bought with {src.title}"
+        if self.bought is not None and product_id in self.bought.item_index:
+            ids, _ = self.bought.also(product_id, 4 * n)
+        if len(ids) < n and self.knn is not None and product_id in self.knn.item_index:
+            more, _ = self.knn.also(product_id, 4 * n)
+            ids += [i for i in more if i not in ids]
+            if not self.bought:
+                reason = f"often viewed with {src.title}"
+        avail = self._available(ids)
+        out = [Rec(i, float(n - r), reason, "together", avail[i].title, avail[i].category, avail[i].price)
+               for r, i in enumerate(ids) if i in avail and i != product_id]
+        return out[:n]

@@ -1,0 +1,518 @@
+"""The search engine: query understanding -> BM25 + dense retrieval under filters -> RRF fusion ->
+LightGBM re-ranking -> merchandising rules -> sort, facets, pagination (and explain).
+
+It follows the store's product change sequence before every search, so a product added or edited
+through the API is searchable on the next query.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from shopmind.index.manager import IndexSet
+from shopmind.kb.models import Product
+from shopmind.search import features as feat
+from shopmind.search import filters as flt
+from shopmind.search.fusion import rrf
+from shopmind.search.merch import apply_rules, load_rules, load_synonyms
+from shopmind.search.query import COLORS, Gazetteer, ParsedQuery, QueryParser, is_color_attr
+from shopmind.search.ranker import DEFAULT_MODEL, Ranker
+from shopmind.search.spell import Speller
+from shopmind.text.normalize import normalize
+
+METHODS = ("bm25", "dense", "hybrid", "ranked")
+EVENT_WEIGHTS = {"view": 1.0, "click": 2.0, "add_to_cart": 4.0, "purchase": 8.0, "rate": 1.0}
+
+
+class SearchEngine:
+    """Hybrid product search over one store; see the module docstring for the pipeline."""
+
+    def __init__(self, store: Any, index: IndexSet, encoder: Any | None = None, ranker: Ranker | None = None,
+                 index_dir: Path | None = None, k_lexical: int = 100, k_dense: int = 100, rank_depth: int = 200,
+                 dense_margin: float = 0.1) -> None:
+        self.store = store
+        self.ix = index
+        self.encoder = encoder
+        self.ranker = ranker
+        self.index_dir = index_dir
+        self.k_lexical, self.k_dense, self.rank_depth = k_lexical, k_dense, rank_depth
+        self.dense_margin = dense_margin
+        self.lock = threading.RLock()
+        self._pop_after = 0
+        self._pop_scores: dict[str, float] = {}
+        self._pop_checked = 0.0
+        self._popularity = np.zeros(0)
+        self._pop_version = -1
+        self._rating: dict[int, float] | None = None
+        self._rating_at = 0.0
+        self._rules_cache: tuple[float, list] = (0.0, [])
+        self.parser = QueryParser(Speller(), Gazetteer(), load_synonyms(store) if store is not None else None)
+        self._vocab_rows = 0
+        self._dirty = False
+        self._ntitles: list[str | None] = []
+        self._update_vocab()
+        # the index structures are long-lived: keep the cyclic GC from rescanning them on every
+        # collection (a full pass over millions of objects is a 100 ms pause in the middle of a query)
+        gc.collect()
+        gc.freeze()
+
+    # -- construction helpers ----------------------------------------------------------------------------
+    def vectors_fn(self) -> Callable[[Sequence[Product]], np.ndarray] | None:
+        if self.encoder is None:
+            return None
+        from shopmind.embed import embed_products
+
+        enc, store = self.encoder, self.store
+        return lambda prods: embed_products(store, prods, enc)
+
+    def set_ranker(self, ranker: Ranker | None) -> None:
+        self.ranker = ranker
+
+    def set_synonyms(self, groups: list[list[str]]) -> None:
+        with self.lock:
+            self.parser.set_synonyms(groups)
+
+    def _update_vocab(self) -> None:
+        """Add catalog words/names of rows indexed since the last call to the speller and gazetteer."""
+        cat = self.ix.catalog
+        sp, gz = self.parser.speller, self.parser.gazetteer
+        for row in range(self._vocab_rows, len(cat)):
+            if not cat.alive[row]:
+                continue
+            sp.add_text(cat.titles[row])
+            b = cat.brands.names[cat.brand[row]] if cat.brand[row] else ""
+            if b:
+                sp.add_text(b)
+                gz.add(b, "brand", b)
+                sp.protected.update(normalize(b).split())
+            c = cat.categories.names[cat.category[row]] if cat.category[row] else ""
+            if c:
+                leaf = c.split(">")[-1].strip()
+                sp.add_text(c)
+                gz.add(leaf, "category", leaf)
+            for a, v in cat.attrs[row].items():
+                if is_color_attr(a) and isinstance(v, str):
+                    for part in normalize(v).replace("/", ",").split(","):
+                        col = COLORS.get(part.strip())
+                        if col:
+                            gz.colors.add(col)
+        self._vocab_rows = len(cat)
+
+    # -- keeping up with the store -----------------------------------------------------------------------
+    def follow(self) -> int:
+        """Fold product changes since the index's sequence number in; returns how many products changed."""
+        if self.store is None:
+            return 0
+        with self.lock:
+            seq = self.store.change_seq()
+            if seq <= self.ix.seq:
+                return 0
+            changed, newest = self.store.product_changes(self.ix.seq)
+            n = self.ix.apply(changed, self.vectors_fn(), seq=newest)
+            self._dirty = True
+            if self.ix.needs_compaction():
+                self.ix.compact()
+                self._vocab_rows = 0
+                self._ntitles = []
+            self._update_vocab()
+            return n
+
+    def refresh(self, progress: bool = False) -> dict[str, Any]:
+        """What `shopmind index` runs: follow the catalog, then persist the indexes when they changed."""
+        with self.lock:
+            before = self.ix.version
+            changed = self.follow()
+            saved = None
+            if self.ix.version != before or self._dirty:
+                saved = self.save()
+                self._dirty = False
+            return {"changed": changed, "products": int(self.ix.catalog.live().sum()),
+                    "saved": str(saved) if saved else None, "ann": bool(self.ix.dense and self.ix.dense.uses_ann)}
+
+    def products_changed(self, product_ids: list[str]) -> None:
+        """Shop hook: products were added/edited/deleted — make them searchable now."""
+        self.follow()
+
+    def save(self) -> Path | None:
+        if self.index_dir is None:
+            return None
+        with self.lock:
+            path = self.ix.save(self.index_dir)
+            self._vocab_rows = 0
+            self._ntitles = []
+            self.parser.speller = Speller()
+            self.parser.gazetteer = Gazetteer()
+            self.parser.set_synonyms(self.parser.synonym_groups)
+            self._update_vocab()
+            return path
+
+    def popularity(self) -> np.ndarray:
+        """Per-row popularity from the shop's events (views, clicks, carts, purchases), refreshed each second."""
+        now = time.time()
+        if self.store is not None and now - self._pop_checked > 1.0:
+            self._pop_checked = now
+            changed = False
+            for e in self.store.iter_events(after_id=self._pop_after):
+                self._pop_after = max(self._pop_after, e.id)
+                if e.product_id and e.type in EVENT_WEIGHTS:
+                    w = EVENT_WEIGHTS[e.type] * (e.value if e.type == "purchase" and e.value else 1.0)
+                    self._pop_scores[e.product_id] = self._pop_scores.get(e.product_id, 0.0) + w
+                    changed = True
+            if changed:
+                self._pop_version = -1
+        if self._pop_version != self.ix.version or len(self._popularity) != len(self.ix.catalog):
+            pop = np.zeros(len(self.ix.catalog))
+            for pid, s in self._pop_scores.items():
+                r = self.ix.catalog.row_of.get(pid)
+                if r is not None:
+                    pop[r] = s
+            self._popularity, self._pop_version = pop, self.ix.version
+        return self._popularity
+
+    def ratings(self) -> dict[int, float]:
+        """Row -> mean review rating (cached 30 s)."""
+        if self._rating is None or time.time() - self._rating_at > 30:
+            sums: dict[str, list[float]] = {}
+            if self.store is not None:
+                for r in self.store.reviews():
+                    if r.rating is not None:
+                        sums.setdefault(r.product_id, []).append(r.rating)
+            row_of = self.ix.catalog.row_of
+            self._rating = {row_of[p]: float(np.mean(v)) for p, v in sums.items() if p in row_of}
+            self._rating_at = time.time()
+        return self._rating
+
+    def invalidate_rules(self) -> None:
+        """Re-read merchandising rules on the next search (after an admin change)."""
+        self._rules_cache = (0.0, [])
+
+    def rules(self) -> list:
+        at, rules = self._rules_cache
+        if self.store is not None and time.time() - at > 1.0:
+            rules = load_rules(self.store)
+            self._rules_cache = (time.time(), rules)
+        return rules
+
+    def ntitle(self, row: int) -> str:
+        """The normalized title of a row (cached per row: features read it for every candidate)."""
+        cache = self._ntitles
+        if len(cache) < len(self.ix.catalog.titles) or cache is None:
+            cache.extend([None] * (len(self.ix.catalog.titles) - len(cache)))
+        t = cache[row]
+        if t is None:
+            t = cache[row] = normalize(self.ix.catalog.titles[row])
+        return t
+
+    # -- retrieval -----------------------------------------------------------------------------------------
+    def _encode(self, text: str) -> np.ndarray | None:
+        if self.encoder is None or self.ix.dense is None or not text.strip():
+            return None
+        return self.encoder.encode_queries([text])[0]
+
+    def _lexical(self, pq: ParsedQuery, m: np.ndarray | None, per_field: dict | None = None) -> np.ndarray:
+        terms = list(pq.terms) + [t for t in pq.expansions if t not in pq.terms]
+        weights = [1.0] * len(pq.terms) + [pq.expansions[t] for t in terms[len(pq.terms):]]
+        s = self.ix.lexical.score(terms, term_weights=weights, per_field=per_field)
+        if m is not None:
+            s = np.where(m[: len(s)], s, 0.0).astype(np.float32)
+        return s
+
+    @staticmethod
+    def _top(scores: np.ndarray, k: int) -> np.ndarray:
+        nz = np.flatnonzero(scores > 0)
+        if len(nz) > k:
+            nz = nz[np.argpartition(-scores[nz], k - 1)[:k]]
+        return nz[np.lexsort((nz, -scores[nz]))]
+
+    def retrieve(self, pq: ParsedQuery, m: np.ndarray | None, method: str = "ranked",
+                 qvec: np.ndarray | None = None) -> dict[str, Any]:
+        """Candidate rows and scores for one parsed query under mask ``m``.
+
+        Returns {"order": rows best first, "scores": row -> score, "matched": all lexically matched rows,
+        "candidates": Candidates (for features), "features": X or None}."""
+        if method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+        fields: dict = {}
+        lex = self._lexical(pq, m, fields if method == "ranked" else None) if method != "dense" else np.zeros(0, np.float32)
+        lex_top = self._top(lex, self.k_lexical) if len(lex) else np.zeros(0, np.int64)
+        dense_rows, dense_sims = np.zeros(0, np.int64), np.zeros(0, np.float32)
+        if method != "bm25":
+            if qvec is None:
+                qvec = self._encode(pq.text or pq.normalized)
+            if qvec is not None:
+                dense_rows, dense_sims = self.ix.dense.search(qvec, self.k_dense, m)
+        matched = np.flatnonzero(lex > 0) if len(lex) else np.zeros(0, np.int64)
+        if method == "bm25":
+            return {"order": lex_top.tolist(), "scores": {int(r): float(lex[r]) for r in lex_top},
+                    "matched": matched, "lex": lex, "candidates": None}
+        if method == "dense":
+            return {"order": dense_rows.tolist(), "scores": dict(zip(dense_rows.tolist(), dense_sims.tolist())),
+                    "matched": dense_rows, "lex": lex, "candidates": None}
+        fused = rrf([lex_top.tolist(), dense_rows.tolist()])
+        order = sorted(fused, key=lambda r: (-fused[r], r))
+        # "matched" is what the lexical index matched: with none, the search falls back (see search())
+        out = {"order": order, "scores": fused, "matched": matched, "lex": lex, "candidates": None,
+               "dense": dict(zip(dense_rows.tolist(), dense_sims.tolist()))}
+        if method == "hybrid" or self.ranker is None or not order:
+            return out
+        rows = np.asarray(order[: self.rank_depth], dtype=np.int64)
+        c = self._candidates(rows, lex, lex_top, dense_rows, qvec, fused)
+        c.extra["fields"] = fields
+        X = feat.compute(self.ix, pq, c, self.popularity(), self.ntitle)
+        s = self.ranker.predict(X)
+        ranked = rows[np.lexsort((rows, -s))]
+        scores = dict(zip(rows.tolist(), s.tolist()))
+        floor = float(s.min()) if len(s) else 0.0
+        for r in order[self.rank_depth :]:  # past the re-ranked window: fused order, below every ranked one
+            scores[r] = floor - 1.0 + fused[r]
+        out.update(order=ranked.tolist() + order[self.rank_depth :], scores=scores, candidates=c, features=X,
+                   feature_rows=rows)
+        return out
+
+    def _candidates(self, rows: np.ndarray, lex: np.ndarray, lex_top: np.ndarray, dense_rows: np.ndarray,
+                    qvec: np.ndarray | None, fused: dict[int, float]) -> feat.Candidates:
+        lr = {int(r): i for i, r in enumerate(lex_top.tolist())}
+        dr = {int(r): i for i, r in enumerate(dense_rows.tolist())}
+        miss = feat.MISSING_RANK
+        return feat.Candidates(
+            rows=rows,
+            bm25=lex[rows] if len(lex) else np.zeros(len(rows), np.float32),
+            dense=self.ix.dense.scores(qvec, rows) if (qvec is not None and self.ix.dense is not None)
+            else np.zeros(len(rows), np.float32),
+            bm25_rank=np.asarray([math.log2(2 + lr[r]) if r in lr else miss for r in rows.tolist()], np.float32),
+            dense_rank=np.asarray([math.log2(2 + dr[r]) if r in dr else miss for r in rows.tolist()], np.float32),
+            rrf=np.asarray([fused.get(int(r), 0.0) for r in rows], np.float32),
+        )
+
+    def candidate_features(self, q: str, depth: int = 100) -> tuple[np.ndarray, list[str]]:
+        """Ranker features of the top ``depth`` fused candidates of ``q`` and their product ids (training)."""
+        self.follow()
+        with self.lock:
+            pq = self.parser.parse(q)
+            m = flt.mask(self.ix.catalog, flt.check_filters(pq.filters)) if pq.filters else None
+            res = self.retrieve(pq, m, "hybrid")
+            if not res["order"] and m is not None:
+                res = self.retrieve(pq, None, "hybrid")
+            rows = np.asarray(res["order"][:depth], dtype=np.int64)
+            if len(rows) == 0:
+                return np.zeros((0, len(feat.FEATURES)), np.float32), []
+            qvec = self._encode(pq.text or pq.normalized)
+            lex = res["lex"]
+            lex_top = self._top(lex, self.k_lexical)
+            dense_rows = (self.ix.dense.search(qvec, self.k_dense, m)[0] if qvec is not None
+                          else np.zeros(0, np.int64))
+            c = self._candidates(rows, lex, lex_top, dense_rows, qvec, res["scores"])
+            fields: dict = {}
+            self._lexical(pq, m, fields)
+            c.extra["fields"] = fields
+            X = feat.compute(self.ix, pq, c, self.popularity(), self.ntitle)
+            return X, [self.ix.catalog.ids[r] for r in rows]
+
+    def ids_for(self, q: str, method: str = "ranked", k: int = 100) -> list[str]:
+        """Product ids of the top ``k`` for ``q`` with one retrieval method (evaluation)."""
+        self.follow()
+        with self.lock:
+            pq = self.parser.parse(q)
+            filters = flt.check_filters(pq.filters)
+            m = flt.mask(self.ix.catalog, filters) if filters else None
+            res = self.retrieve(pq, m, method)
+            if not res["order"] and m is not None:
+                res = self.retrieve(pq, None, method)
+            return [self.ix.catalog.ids[r] for r in res["order"][:k]]
+
+    # -- the public search -----------------------------------------------------------------------------------
+    def search(self, q: str = "", filters: dict[str, Any] | None = None, sort: str = "relevance", page: int = 1,
+               size: int = 20, explain: bool = False, method: str = "ranked") -> dict[str, Any]:
+        """One results page: {"query", "results", "facets", "total", "took_ms", "page", "size", ...}."""
+        t0 = time.perf_counter()
+        if not isinstance(q, str):
+            raise ValueError("q must be a string")
+        if page < 1:
+            raise ValueError(f"page must be >= 1, got {page}")
+        if not 1 <= size <= 200:
+            raise ValueError(f"size must be between 1 and 200, got {size}")
+        if sort not in flt.SORTS:
+            raise ValueError(f"sort must be one of {', '.join(flt.SORTS)}, got {sort!r}")
+        explicit = flt.check_filters(filters)
+        self.follow()
+        with self.lock:
+            cat = self.ix.catalog
+            pq = self.parser.parse(q) if q.strip() else ParsedQuery(raw=q)
+            parsed_filters = flt.check_filters(pq.filters)
+            combined = {**parsed_filters, **explicit}
+            if "attrs" in parsed_filters and "attrs" in explicit:
+                combined["attrs"] = {**parsed_filters["attrs"], **explicit["attrs"]}
+            fallback: list[str] = []
+            m = flt.mask(cat, combined)
+            res = self._run(pq, m, method)
+            if q.strip() and len(res["matched"]) == 0 and parsed_filters:
+                fallback.append("relaxed_filters")  # parsed filters (not the caller's) are dropped first
+                combined = dict(explicit)
+                m = flt.mask(cat, combined)
+                res = self._run(pq, m, method)
+            if q.strip() and len(res["matched"]) == 0 and method != "dense" and self.ix.dense is not None:
+                fallback.append("dense_only")
+                res = self._run(pq, m, "dense")
+            rows_all, scores = self._result_rows(res, m, q, method)
+            order, applied = apply_rules(rows_all, scores, self.rules(), pq.normalized if q.strip() else "",
+                                         cat.row_of, allowed=None)
+            order_arr = np.asarray(order, dtype=np.int64)
+            if sort != "relevance":
+                rel = np.asarray([scores.get(r, -1e9) for r in order], dtype=np.float64)
+                pinned = {r for r, a in applied.items() if a == "pin"}
+                order_arr = flt.sort_rows(cat, order_arr, rel, sort, self.ratings() if sort == "rating" else None)
+                if pinned:
+                    order_arr = np.asarray([r for r in order if r in pinned] + [r for r in order_arr if r not in pinned])
+            total = len(order_arr)
+            page_rows = order_arr[(page - 1) * size : page * size]
+            results = [self._result(int(r), scores, applied) for r in page_rows]
+            if explain:
+                self._explain(results, page_rows, res)
+            facets = flt.facets(cat, order_arr)
+            query = pq.to_dict()
+            query["filters_applied"] = combined
+            return {
+                "query": query,
+                "results": results,
+                "facets": facets,
+                "total": total,
+                "page": page,
+                "size": size,
+                "sort": sort,
+                "fallback": fallback,
+                "did_you_mean": pq.did_you_mean,
+                "took_ms": round((time.perf_counter() - t0) * 1000.0, 2),
+            }
+
+    def _run(self, pq: ParsedQuery, m: np.ndarray, method: str) -> dict[str, Any]:
+        if not pq.raw.strip():
+            return {"order": [], "scores": {}, "matched": np.flatnonzero(m), "lex": np.zeros(0), "browse": True}
+        return self.retrieve(pq, m, method)
+
+    def _result_rows(self, res: dict[str, Any], m: np.ndarray, q: str, method: str) -> tuple[list[int], dict[int, float]]:
+        """Every result row in relevance order: ranked candidates, then other lexical matches by BM25;
+        browsing (empty query) orders by popularity then newest."""
+        if res.get("browse"):
+            rows = res["matched"]
+            pop = self.popularity()[rows] if len(self.popularity()) else np.zeros(len(rows))
+            order = rows[np.lexsort((rows, -self.ix.catalog.created[rows], -pop))]
+            return order.tolist(), {int(r): float(p) for r, p in zip(rows, pop)}
+        order = list(res["order"])
+        dense = res.get("dense") or {}
+        lex = res["lex"]
+        if dense and len(lex):
+            # dense-only candidates stay in the results when about as close as the best dense match
+            floor = max(dense.values()) - self.dense_margin
+            order = [r for r in order if (len(lex) > r and lex[r] > 0) or dense.get(r, 1.0) >= floor]
+        scores = dict(res["scores"])
+        seen = set(order)
+        rest = [int(r) for r in res["matched"] if int(r) not in seen and len(lex) > r and lex[r] > 0]
+        if rest:
+            rest_arr = np.asarray(rest, dtype=np.int64)
+            rest_arr = rest_arr[np.lexsort((rest_arr, -lex[rest_arr]))]
+            floor = min(scores.values(), default=0.0)
+            top_lex = float(lex[rest_arr[0]]) or 1.0
+            for r in rest_arr.tolist():
+                scores[r] = floor - 1.0 + float(lex[r]) / top_lex * 0.5
+            order += rest_arr.tolist()
+        return order, scores
+
+    def _result(self, row: int, scores: dict[int, float], applied: dict[int, str]) -> dict[str, Any]:
+        cat = self.ix.catalog
+        price = cat.price[row]
+        st = int(cat.stock[row])
+        return {
+            "id": cat.ids[row],
+            "title": cat.titles[row],
+            "brand": cat.brands.names[cat.brand[row]] or None,
+            "category": cat.categories.names[cat.category[row]] or None,
+            "price": None if np.isnan(price) else float(price),
+            "currency": cat.currency[row],
+            "stock": None if st < 0 else st,
+            "in_stock": None if st < 0 else st > 0,
+            "score": round(float(scores.get(row, 0.0)), 6),
+            **({"merchandising": applied[row]} if row in applied else {}),
+        }
+
+    def _explain(self, results: list[dict[str, Any]], page_rows: np.ndarray, res: dict[str, Any]) -> None:
+        X = res.get("features")
+        rows = res.get("feature_rows")
+        pos = {int(r): i for i, r in enumerate(rows.tolist())} if rows is not None else {}
+        contrib = None
+        if X is not None and self.ranker is not None:
+            sel = [pos[int(r)] for r in page_rows if int(r) in pos]
+            contrib = dict(zip(sel, self.ranker.contributions(X[sel]))) if sel else {}
+        lex = res.get("lex")
+        for out, r in zip(results, page_rows.tolist()):
+            e: dict[str, Any] = {"bm25": float(lex[r]) if lex is not None and len(lex) > r else 0.0}
+            if r in pos and X is not None:
+                i = pos[r]
+                e["features"] = {n: round(float(v), 4) for n, v in zip(feat.FEATURES, X[i])}
+                if contrib is not None and i in contrib:
+                    c = contrib[i]
+                    top = sorted(zip(feat.FEATURES, c[:-1]), key=lambda kv: -abs(kv[1]))[:8]
+                    e["ranker"] = {"score": round(float(c.sum()), 4), "bias": round(float(c[-1]), 4),
+                                   "top_contributions": {k: round(float(v), 4) for k, v in top}}
+                e["stage"] = "ranked"
+            else:
+                e["stage"] = "lexical_tail" if lex is not None and len(lex) > r and lex[r] > 0 else "retrieved"
+            out["explain"] = e
+
+    # -- suggestions ---------------------------------------------------------------------------------------
+    def suggest(self, q: str, limit: int = 10) -> dict[str, Any]:
+        """Completions of ``q`` from popular past queries (search events), catalog words and titles."""
+        self.follow()
+        norm = normalize(q or "")
+        if not norm:
+            return {"q": q, "suggestions": []}
+        out: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for text, count in self.popular_queries():
+            if text.startswith(norm) and text != norm and text not in seen:
+                seen.add(text)
+                out.append({"text": text, "source": "popular", "count": count})
+        head, _, last = norm.rpartition(" ")
+        prefix = (head + " ") if head else ""
+        for w in self.parser.speller.complete(last, limit):
+            s = prefix + w
+            if s not in seen:
+                seen.add(s)
+                out.append({"text": s, "source": "catalog"})
+        with self.lock:
+            cat = self.ix.catalog
+            for name in cat.brands.names[1:]:
+                if normalize(name).startswith(norm) and normalize(name) not in seen:
+                    seen.add(normalize(name))
+                    out.append({"text": name, "source": "brand"})
+        fixed, fixes = self.parser.speller.correct(norm)
+        return {"q": q, "suggestions": out[:limit], "did_you_mean": fixed if fixes else None}
+
+    def popular_queries(self, limit: int = 200) -> list[tuple[str, int]]:
+        """Most frequent normalized queries from the shop's search events (cached a second)."""
+        now = time.time()
+        cache = getattr(self, "_pq_cache", None)
+        if cache is None or now - cache[0] > 1.0:
+            counts: dict[str, int] = {}
+            if self.store is not None:
+                for e in self.store.iter_events(types=["search"]):
+                    if e.query:
+                        k = normalize(e.query)
+                        counts[k] = counts.get(k, 0) + 1
+            top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+            self._pq_cache = (now, top)
+        return self._pq_cache[1]
+
+
+def load_ranker(home: Path | None) -> Ranker | None:
+    """The shop's trained ranker (<home>/models/search_ranker.lgb), else the shipped default, else None."""
+    for p in ([home / "models" / "search_ranker.lgb"] if home else []) + [DEFAULT_MODEL]:
+        if p.exists():
+            return Ranker.load(p)
+    return None
