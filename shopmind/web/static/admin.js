@@ -105,7 +105,7 @@ function setupUpload() {
       if (report.index && report.index.status) {  // the server refreshes the indexes in the background
         status.textContent = t("jobs.started");
         await followJob("index", bar, status, Date.now() - 2000);
-      }
+      } else bar.hidden = true;
     } catch (err) {
       notice(out, errMsg(err), "error"); status.textContent = ""; bar.hidden = true;
     } finally {
