@@ -70,19 +70,26 @@ class Shop:
     def index(self, progress: bool = False, quiet: bool = False) -> dict[str, Any]:
         """Build or refresh everything search and recommendations need, incrementally.
 
-        Runs each component's ``refresh`` in order (enrichment, then search indexes, then
-        recommendation models) and records the whole run as an ``index`` job.
+        Enrichment first (tokens, entities, keywords, topics, sentiment, embeddings: only new or
+        changed products), then the search indexes, then the recommendation models; the whole run is
+        recorded as an ``index`` job with per-step seconds.
         """
         import time
 
+        show = progress and not quiet
+        steps = (
+            ("enrich", lambda: self.text.enrich(progress=show)),
+            ("search", lambda: self.search.refresh(progress=show)),
+            ("recommend", lambda: self.recommender.refresh(progress=show)),
+        )
         results: dict[str, Any] = {}
         with self.store.job("index") as job:
-            for i, name in enumerate(("text", "search", "recommender")):
+            for i, (name, step) in enumerate(steps):
                 t0 = time.perf_counter()
-                component = getattr(self, name)
-                out = component.refresh(progress=progress and not quiet)
-                results[name] = {"seconds": round(time.perf_counter() - t0, 3), **(out or {})}
-                job.progress((i + 1) / 3, **{name: results[name]})
+                out = step()
+                results[name] = {"seconds": round(time.perf_counter() - t0, 3),
+                                 **(out if isinstance(out, dict) else {})}
+                job.progress((i + 1) / len(steps), **{name: results[name]})
         return results
 
     def on_products_changed(self, product_ids: list[str]) -> None:
@@ -93,6 +100,7 @@ class Shop:
         """
         if not product_ids:
             return
+        self.text.enrich(product_ids=list(product_ids))
         for name in ("text", "search", "recommender", "realtime", "assistant"):
             component = self.__dict__.get(name)
             hook = getattr(component, "products_changed", None)
