@@ -38,13 +38,13 @@ class EmbeddingClassifier:
         return self.encoder.encode_passages(list(texts), batch_size=32, progress=progress)
 
     def fit_vectors(self, X: np.ndarray, labels: Iterable[int], C: float = 1.0) -> "EmbeddingClassifier":
-        """Train on precomputed vectors (rows of ``embed``); classes are weighted to balance."""
+        """Train on precomputed vectors (rows of ``embed``)."""
         from sklearn.linear_model import LogisticRegression
 
         y = np.asarray(list(labels), dtype=np.int64)
         if set(np.unique(y)) != {0, 1}:
             raise ValueError("fit: labels must contain both 0 and 1 (and nothing else)")
-        lr = LogisticRegression(C=C, class_weight="balanced", max_iter=2000).fit(X, y)
+        lr = LogisticRegression(C=C, max_iter=2000).fit(X, y)
         self.w, self.b = lr.coef_.ravel().astype(np.float32), float(lr.intercept_[0])
         self.meta.update({"n_train": int(len(y)), "C": C})
         return self

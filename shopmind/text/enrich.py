@@ -88,8 +88,12 @@ def _tokens(run: _Run, job: Any) -> int:
 
 
 def _entities(run: _Run, job: Any) -> int:
-    ex = run.shop.text.entities
     items, hashes = run.todo("entities", run.texts)
+    if not items:
+        return 0
+    if run.full:
+        run.shop.text.refresh()  # the catalog may have new brands/categories since the gazetteer was built
+    ex = run.shop.text.entities
 
     def compute(batch: Sequence[Any]) -> list[Any]:
         out = []

@@ -20,7 +20,7 @@ from shopmind.text.normalize import CJK_RE, normalize
 __all__ = ["tokenize", "add_words", "stopwords", "reload_stopwords", "stem", "TOKENIZER_VERSION"]
 
 #: bump when the analyzer's output changes, so indexes built with an older one can be rebuilt
-TOKENIZER_VERSION = "1"
+TOKENIZER_VERSION = "2"
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # a Chinese run, or a Latin/digit run joined by - _ . / (kept together only when it has a digit)
@@ -68,8 +68,23 @@ def _get_jieba():
 
                 jieba.setLogLevel(logging.WARNING)
                 jieba.initialize()
+                _add_lexicon_words(jieba)
                 _jieba = jieba
     return _jieba
+
+
+def _add_lexicon_words(jb) -> None:
+    """The bundled lexicon's Chinese brands/categories/colors/materials, so that every process splits
+    "手机壳" or "蓝牙耳机" the same way whether or not a shop gazetteer was built yet."""
+    from shopmind.text.gazetteer import load_lexicon
+
+    lex = load_lexicon()
+    for type_ in ("brand", "category", "color", "material", "size"):
+        for aliases in lex.get(type_, {}).values():
+            for a in aliases:
+                if CJK_RE.search(a) and len(a) >= 2 and a not in _user_words:
+                    jb.add_word(a)
+                    _user_words.add(a)
 
 
 def add_words(words: Iterable[str], freq: int | None = None) -> int:
