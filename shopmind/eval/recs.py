@@ -123,11 +123,14 @@ def tune(
 
     best_nd = trial(best)
     grid = {k: v for k, v in type(proto).grid.items() if not fixed or k not in fixed}
+    # scoring-only parameters first: they need no refit, so the search sees them whatever the budget
+    grid = dict(sorted(grid.items(), key=lambda kv: kv[0] not in type(proto).score_params))
     for _round in range(2):
         improved = False
         for key, values in grid.items():
+            scoring_only = key in type(proto).score_params  # no refit: always affordable
             for v in values:
-                if time.perf_counter() - t0 > budget_s:
+                if time.perf_counter() - t0 > budget_s and not scoring_only:
                     break
                 cand = {**best, key: v}
                 nd = trial(cand)
@@ -147,11 +150,15 @@ def eval_recs(
     log: Callable[[str], None] | None = print,
     params: dict[str, dict[str, Any]] | None = None,
     save_dir: str | Path | None = None,
+    pretrained: dict[str, str | Path] | None = None,
 ) -> dict[str, Any]:
     """Tune every model on validation, refit, score the test item; returns the JSON-able report.
 
     `params` fixes hyperparameters per model (skipping their search); `budget_s` bounds the tuning
-    time per model; `save_dir` keeps each final model as <name>.npz. The blend ('blend') combines the other tuned models with weights tuned on
+    time per model; `save_dir` keeps each final model as <name>.npz; `pretrained` maps a model
+    name to a saved model trained on the validation split (everything but each user's last two
+    items, e.g. by an earlier run with `save_dir`): it is used as that model's tuned fit (no refit
+    for models with `refit = False`), and its recorded training time is reported. The blend ('blend') combines the other tuned models with weights tuned on
     validation (it tunes its own components when they were not in the list)."""
     from shopmind.recommend.blend import tune_blend
     from shopmind.recommend.models import make
@@ -162,19 +169,24 @@ def eval_recs(
     val, test = loo_splits(data)
     report: dict[str, Any] = {"models": {}, "users": int(len(test.targets)), "items": data.n_items}
     tuned: dict[str, tuple[dict[str, Any], Recommender]] = {}
+    finals: dict[str, Recommender] = {}  # models fitted for the test split, reused by the blend
+    fixed_best: dict[str, dict[str, Any]] = {}
     params = params or {}
     for name in models:
         t0 = time.perf_counter()
         if name == "blend":
-            comps = [m for m in ("sasrec", "ease", "itemknn") if m in tuned] or ["ease", "itemknn"]
+            comps = [m for m in ("sasrec", "ease", "itemknn") if m in tuned or m in fixed_best] or ["ease", "itemknn"]
             for c in comps:
-                if c not in tuned:
+                if c in fixed_best:  # never tune blend weights on a model that saw the validation item
+                    tuned[c] = (fixed_best[c], make(c, **fixed_best[c]).fit(val.train))
+                elif c not in tuned:
                     p, m, _ = tune(c, val, budget_s, tune_users, quiet, params.get(c))
                     tuned[c] = (p, m)
             blend, bparams = tune_blend({c: tuned[c][1] for c in comps}, val, tune_users, quiet)
             tune_s = time.perf_counter() - t0
             t1 = time.perf_counter()
-            final = {c: (tuned[c][1] if not getattr(tuned[c][1], "refit", True) else make(c, **tuned[c][0]).fit(test.train))
+            final = {c: finals[c] if c in finals else (
+                         tuned[c][1] if not getattr(tuned[c][1], "refit", True) else make(c, **tuned[c][0]).fit(test.train))
                      for c in comps}
             blend = blend.with_models(final)
             train_s = sum(m.train_seconds for m in final.values())
@@ -184,7 +196,15 @@ def eval_recs(
                        train_cpu_s=round(sum(m.train_cpu_seconds for m in final.values()), 2))
         else:
             fixed = params.get(name)
-            if fixed is not None and set(fixed) >= set(make(name).grid):
+            if pretrained and name in pretrained:
+                from shopmind.recommend.base import load_model
+
+                pm = load_model(pretrained[name])
+                if pm.item_ids != data.item_ids:
+                    raise ValueError(f"pretrained {name}: its item ids differ from the data's")
+                tuned[name] = (dict(pm.params), pm)
+                best = dict(pm.params)
+            elif fixed is not None and set(fixed) >= set(make(name).grid):
                 best = dict(make(name, **fixed).params)
             else:
                 best, m, _ = tune(name, val, budget_s, tune_users, quiet, fixed)
@@ -194,10 +214,10 @@ def eval_recs(
                 model = tuned[name][1]  # sequential models: trained once, test input includes the val item
             else:
                 model = make(name, **best).fit(test.train)
-            if name not in tuned:
-                tuned[name] = (best, model)
+            if name not in tuned:  # fixed parameters: the blend still needs a fit on the validation split
+                fixed_best[name] = best
             res = evaluate(model.score, test, data.n_items)
-            final_model = model
+            final_model = finals[name] = model
             res.update(train_s=round(model.train_seconds, 2), tune_s=round(tune_s, 2), params=best,
                        train_cpu_s=round(model.train_cpu_seconds, 2))
         if save_dir is not None:

@@ -191,7 +191,8 @@ class Recommender:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         users = sorted(self.user_index, key=self.user_index.get)
-        meta = {"name": self.name, "params": self.params, "train_seconds": self.train_seconds}
+        meta = {"name": self.name, "params": self.params, "train_seconds": self.train_seconds,
+                "train_cpu_seconds": self.train_cpu_seconds}
         arrays = {f"m_{k}": v for k, v in self._state().items()}
         extra_users = list(self._extra_hist)
         extra = [self._extra_hist[u] for u in extra_users]
@@ -221,6 +222,7 @@ class Recommender:
                 raise ValueError(f"{path}: holds a {meta['name']!r} model, not {cls.name!r}")
             model = klass(**meta["params"])
             model.train_seconds = float(meta.get("train_seconds", 0.0))
+            model.train_cpu_seconds = float(meta.get("train_cpu_seconds", 0.0))
             model.item_ids = [str(x) for x in z["__item_ids__"].tolist()]
             model.item_index = {i: k for k, i in enumerate(model.item_ids)}
             model.user_index = {str(u): k for k, u in enumerate(z["__user_ids__"].tolist())}

@@ -17,11 +17,13 @@ from shopmind.recommend.data import Interactions
 from shopmind.recommend.ease import recency_weights
 
 
-def attribute_matrix(tokens: Sequence[Iterable[str]], min_df: int = 1) -> np.ndarray:
-    """Multi-hot TF-IDF rows (L2-normalized) from each item's attribute tokens, e.g. 'brand=acme'."""
+def attribute_matrix(tokens: Sequence[Iterable[str]], min_df: int = 1, max_features: int | None = None) -> np.ndarray:
+    """Multi-hot TF-IDF rows (L2-normalized) from each item's attribute tokens, e.g. 'brand=acme';
+    `max_features` keeps the most frequent tokens (bounded memory and scoring cost)."""
     rows = [sorted(set(t)) for t in tokens]
     df = Counter(tok for r in rows for tok in r)
-    vocab = {tok: k for k, tok in enumerate(sorted(t for t, c in df.items() if c >= min_df))}
+    kept = sorted((t for t, c in df.items() if c >= min_df), key=lambda t: (-df[t], t))[:max_features]
+    vocab = {tok: k for k, tok in enumerate(sorted(kept))}
     n = len(rows)
     out = np.zeros((n, max(len(vocab), 1)), dtype=np.float32)
     for i, r in enumerate(rows):

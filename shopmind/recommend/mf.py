@@ -55,9 +55,9 @@ class ALS(_Factorization):
     name = "als"
     defaults = {"factors": 64, "regularization": 0.01, "alpha": 1.0, "iterations": 15, "seed": 0, "threads": 0}
     grid = {
-        "factors": [64, 128, 256],
-        "regularization": [0.01, 0.1, 1.0, 10.0],
+        "regularization": [0.01, 1.0, 10.0, 50.0],
         "alpha": [1.0, 5.0, 20.0],
+        "factors": [64, 128, 256],
     }
 
     def _fit(self, data: Interactions) -> None:

@@ -45,9 +45,16 @@ class Popular(Recommender):
         """Most popular/trending items of one category (prefix match on ' > ' paths)."""
         if not len(self.categories):
             return [], np.zeros(0, np.float32)
-        mask = np.char.startswith(self.categories, category)
-        idx = np.flatnonzero(mask & (self.popularity > 0))
-        order = idx[np.lexsort((idx, -self.popularity[idx]))][:n]
+        cache = self.__dict__.setdefault("_cat_cache", {})
+        order = cache.get(category)
+        if order is None:
+            mask = np.char.startswith(self.categories, category)
+            idx = np.flatnonzero(mask & (self.popularity > 0))
+            order = idx[np.lexsort((idx, -self.popularity[idx]))][:200]
+            if len(cache) > 1000:
+                cache.clear()
+            cache[category] = order
+        order = order[:n]
         return [self.item_ids[k] for k in order], self.popularity[order]
 
     def _state(self) -> dict[str, np.ndarray]:
