@@ -281,32 +281,32 @@ def products_rollback(product_id: str, rev: int = typer.Argument(..., help="Revi
         console.print(f"{product_id} rolled back to revision {rev}: now version {p.version}")
 
 
-@products_app.command("delete")
-def products_delete(product_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
-    """Soft-delete a product (reversible with restore or rollback)."""
+def _set_deleted(product_id: str, deleted: bool, as_json: bool) -> None:
     shop = get_shop()
+    op = shop.store.delete_product if deleted else shop.store.restore_product
     try:
-        p = shop.store.delete_product(product_id, source="cli")
+        p = op(product_id, source="cli")
     except KeyError as e:
         fail(str(e.args[0]), 1)
     shop.on_products_changed([product_id])
-    emit(p.model_dump(), as_json)
-    if not as_json:
+    if as_json:
+        emit(p.model_dump(), True)
+    elif deleted:
         console.print(f"{product_id} deleted (restore with: shopmind products restore {product_id})")
+    else:
+        console.print(f"{product_id} restored")
+
+
+@products_app.command("delete")
+def products_delete(product_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Soft-delete a product (reversible with restore or rollback)."""
+    _set_deleted(product_id, True, as_json)
 
 
 @products_app.command("restore")
 def products_restore(product_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
     """Undo a soft delete."""
-    shop = get_shop()
-    try:
-        p = shop.store.restore_product(product_id, source="cli")
-    except KeyError as e:
-        fail(str(e.args[0]), 1)
-    shop.on_products_changed([product_id])
-    emit(p.model_dump(), as_json)
-    if not as_json:
-        console.print(f"{product_id} restored")
+    _set_deleted(product_id, False, as_json)
 
 
 # -- serving -------------------------------------------------------------------------------------

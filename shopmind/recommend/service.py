@@ -3,6 +3,7 @@ with a blended candidate list, business rules, MMR diversity, cold start and exp
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -19,6 +20,7 @@ from shopmind.recommend.content import ContentBased, attribute_matrix, combine, 
 from shopmind.recommend.data import Interactions, from_lists
 from shopmind.recommend.itemknn import ItemKNN
 from shopmind.recommend.popular import Popular
+from shopmind.recommend.reasons import normalize_lang, product_lang, reason
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +46,26 @@ class Rec:
     category: str | None = None
     price: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    currency: str | None = None
+    brand: str | None = None
+    image: str | None = None  # the product's first image
+    lang: str = "en"  # language of the reason
+
+    @classmethod
+    def of(cls, product: Any, score: float, reason: str, source: str, lang: str, **extra: Any) -> "Rec":
+        """A Rec carrying the product fields the UI shows (title, category, price, currency, brand, image)."""
+        return cls(product.id, score, reason, source, product.title, product.category, product.price, extra,
+                   product.currency, product.brand, product.images[0] if product.images else None, lang)
 
     def as_dict(self) -> dict[str, Any]:
         d = {"id": self.id, "score": round(float(self.score), 5), "reason": self.reason, "source": self.source,
-             "title": self.title, "category": self.category, "price": self.price}
+             "title": self.title, "category": self.category, "price": self.price, "currency": self.currency,
+             "brand": self.brand, "image": self.image, "lang": self.lang}
         d.update(self.extra)
         return d
 
 
+@functools.lru_cache(maxsize=4096)
 def _top_category(cat: str | None) -> str:
     return (cat or "").split(">")[0].strip().lower()
 
@@ -116,6 +130,7 @@ class RecommendationService:
         self._products: dict[str, Any] = {}
         self._seq = 0
         self.version = 0
+        self._reset_caches()
         if self.path.exists():
             self.load()
 
@@ -185,6 +200,7 @@ class RecommendationService:
             self.categories = {p.id: p.category or "" for p in products}
             self._products, self._seq = {}, 0
             self.version += 1
+            self._reset_caches()
         self.save()
         return {"items": data.n_items, "users": data.n_users, "interactions": int(sum(len(s) for s in data.sequences)),
                 "models": list(comps), "weights": w, "seconds": round(time.perf_counter() - t0, 2)}
@@ -233,6 +249,12 @@ class RecommendationService:
             else:
                 self.text_vecs = None
             self.version += 1
+            self._reset_caches()
+
+    def _reset_caches(self) -> None:
+        """Per-model serving caches (rebuilt lazily after each train/load)."""
+        self._knn_cols = None  # item-kNN similarities by column (CSR of S transposed): 'because' lookups
+        self._trend_cache: dict[tuple[str | None, int], list[tuple[str, float]]] = {}
 
     def _require(self) -> Blend:
         if self.blend is None:
@@ -267,9 +289,10 @@ class RecommendationService:
                     self.categories[p.id] = p.category
             self._seq = new_seq
 
-    def _available(self, ids: Sequence[str]) -> dict[str, Any]:
+    def _available(self, ids: Sequence[str], sync: bool = True) -> dict[str, Any]:
         """Active, in-stock products among ids (deleted, missing and stock == 0 are left out)."""
-        self._sync_catalog()
+        if sync:
+            self._sync_catalog()
         out = {}
         for i in ids:
             p = self._products.get(i)
@@ -280,10 +303,14 @@ class RecommendationService:
     # ------------------------------------------------------------------ requests
     def recommend(self, user: str | None = None, items: Sequence[str] | None = None, n: int = 10,
                   category: str | None = None, diversity: float | None = None,
-                  exclude: Iterable[str] | None = None) -> list[Rec]:
-        """Personal recommendations for a user and/or the session's items (oldest first)."""
+                  exclude: Iterable[str] | None = None, lang: str | None = None) -> list[Rec]:
+        """Personal recommendations for a user and/or the session's items (oldest first).
+
+        Reasons are in `lang` ('zh'/'en'); by default the user's language in the store, else each
+        product's own language."""
         if n <= 0 or n > 200:
             raise ValueError("n must be between 1 and 200")
+        lang = normalize_lang(lang) or self._user_lang(user)
         blend = self._require()
         rules = self.rules()
         hist = list(blend.item_ids[k] for k in blend.history(user)) if user else []
@@ -309,7 +336,7 @@ class RecommendationService:
                 cands.append((i, floor - 1.0 - r * 1e-3, "trending", ""))
         if category:
             cands = [c for c in cands if (self.categories.get(c[0]) or "").lower().startswith(category.lower())]
-        avail = self._available([c[0] for c in cands])
+        avail = self._available([c[0] for c in cands], sync=False)  # synced above (rebuy)
         kept = []
         for c in cands:
             if c[0] in excluded or c[0] not in avail:
@@ -321,7 +348,21 @@ class RecommendationService:
         if not 0.0 <= lam <= 1.0:
             raise ValueError("diversity must be between 0 and 1")
         chosen = self._mmr(kept, n, lam, int(rules.get("category_cap") or 0))
-        return [self._explain(c, hist, avail[c[0]], ctx_cat) for c in chosen]
+        recent: list[str] = []
+        if hist:  # the latest 20 distinct history items that still exist (no deleted ones), newest first
+            recent = [h for h in list(dict.fromkeys(reversed(hist)))[:20]
+                      if h in self._products and self._products[h].status == "active"]
+        return [self._explain(c, recent, avail[c[0]], ctx_cat, lang) for c in chosen]
+
+    def _user_lang(self, user: str | None) -> str | None:
+        """The user's language from the store (None when unknown or not zh/en)."""
+        if not user:
+            return None
+        u = self.store.get_user(user)
+        try:
+            return normalize_lang(u.language) if u is not None else None
+        except ValueError:
+            return None
 
     @staticmethod
     def _consumable(product: Any, prefixes: list[str]) -> bool:
@@ -334,15 +375,23 @@ class RecommendationService:
         return any(cat.startswith(p) for p in prefixes)
 
     def _trending(self, category: str | None, n: int) -> list[tuple[str, float]]:
+        """Trending items in the category, then overall (cached per model version)."""
         if self.trend is None:
             return []
+        hit = self._trend_cache.get((category, n))
+        if hit is not None:
+            return hit
         out: list[tuple[str, float]] = []
         if category:
             ids, s = self.trend.top_in_category(category, n)
             out += list(zip(ids, s.tolist()))
         ids, s = self.trend.recommend(None, [], n=n)
         out += [(i, x) for i, x in zip(ids, s.tolist()) if x > 0]
-        return list(dict.fromkeys(out))
+        out = list(dict.fromkeys(out))
+        if len(self._trend_cache) > 2000:
+            self._trend_cache.clear()
+        self._trend_cache[(category, n)] = out
+        return out
 
     def _mmr(self, cands: list[tuple[str, float, str, str]], n: int, lam: float, cap: int) -> list[tuple[str, float, str, str]]:
         """Greedy maximal marginal relevance: relevance (min-max scaled) minus lam x the highest content
@@ -358,6 +407,7 @@ class RecommendationService:
             rows = np.array([idx.get(c[0], -1) for c in cands])
             vecs = feats[np.maximum(rows, 0)] * (rows >= 0)[:, None]
         cats = [_top_category(self.categories.get(c[0])) for c in cands]
+        codes = np.array([hash(x) for x in cats])
         chosen: list[int] = []
         per_cat: dict[str, int] = {}
         max_sim = np.zeros(len(cands), dtype=np.float32)
@@ -369,7 +419,7 @@ class RecommendationService:
             avail[j] = False
             cat = cats[j]
             if cap and cat and per_cat.get(cat, 0) >= cap:
-                avail &= np.array([x != cat for x in cats])  # the whole category is full
+                avail &= codes != codes[j]  # the whole category is full
                 continue
             per_cat[cat] = per_cat.get(cat, 0) + 1
             chosen.append(j)
@@ -377,23 +427,23 @@ class RecommendationService:
                 max_sim = np.maximum(max_sim, vecs @ vecs[j])
         return [cands[j] for j in chosen]
 
-    def _explain(self, c: tuple[str, float, str, str], hist: list[str], product: Any, ctx_cat: str | None) -> Rec:
+    def _explain(self, c: tuple[str, float, str, str], recent: list[str], product: Any, ctx_cat: str | None,
+                 lang: str | None = None) -> Rec:
+        """Rec with its reason; `recent` = the user's recent active history items, newest first."""
         item, score, source, _ = c
-        reason, because = "", None
-        if source == "blend" and hist:
-            recent = list(dict.fromkeys(reversed(hist)))[:20]
-            active = {h: self._products[h] for h in recent
-                      if h in self._products and self._products[h].status == "active"}  # no deleted ones
-            because = self._because(item, [h for h in recent if h in active])
+        lang = lang or product_lang(product)
+        text, because = "", None
+        if source == "blend" and recent:
+            because = self._because(item, recent)
             if because is not None:
-                reason = f"because you viewed {active[because].title}"
+                text = reason("because", lang, title=self._products[because].title)
             else:
-                reason = "recommended for you"
-        if not reason:
+                text = reason("for_you", lang)
+        if not text:
             cat = _leaf(product.category) or _leaf(ctx_cat)
-            reason = f"popular in {cat}" if cat else "trending now"
+            text = reason("popular_in", lang, category=cat) if cat else reason("trending", lang)
         extra = {"because": because} if because else {}
-        return Rec(item, score, reason, source, product.title, product.category, product.price, extra)
+        return Rec.of(product, score, text, source, lang, **extra)
 
     def _because(self, item: str, hist: list[str]) -> str | None:
         """The history item most similar to the recommended one (item-kNN, else content vectors)."""
@@ -406,7 +456,7 @@ class RecommendationService:
                 continue
             rows = np.array([model.item_index[h] for h in hs])
             if isinstance(model, ItemKNN):
-                sims = np.asarray(model.S[rows][:, [j]].toarray()).ravel()
+                sims = self._knn_sims(model, rows, j)
             else:
                 sims = model.features[rows] @ model.features[j]
             best = int(np.argmax(sims))
@@ -414,8 +464,23 @@ class RecommendationService:
                 return hs[best]
         return None
 
-    def similar(self, product_id: str, n: int = 10) -> list[Rec]:
-        """Items similar to one product (behaviour + content); new products use content neighbours."""
+    def _knn_sims(self, model: ItemKNN, rows: np.ndarray, j: int) -> np.ndarray:
+        """S[rows, j] from a cached column-major copy (sparse fancy indexing costs ~0.3 ms a call)."""
+        cols = self._knn_cols
+        if cols is None:
+            cols = self._knn_cols = model.S.T.tocsr()
+            cols.sort_indices()
+        lo, hi = cols.indptr[j], cols.indptr[j + 1]
+        idx, val = cols.indices[lo:hi], cols.data[lo:hi]
+        pos = np.minimum(np.searchsorted(idx, rows), max(len(idx) - 1, 0))
+        if not len(idx):
+            return np.zeros(len(rows), np.float32)
+        return np.where(idx[pos] == rows, val[pos], 0.0)
+
+    def similar(self, product_id: str, n: int = 10, lang: str | None = None) -> list[Rec]:
+        """Items similar to one product (behaviour + content); new products use content neighbours.
+        Reasons in `lang`, by default the source product's language."""
+        lang = normalize_lang(lang)
         blend = self._require()
         if product_id in blend.item_index:
             ids, scores = blend.similar_items(product_id, n=4 * n + 10)
@@ -424,7 +489,9 @@ class RecommendationService:
         avail = self._available(ids)
         src = self.store.get_product(product_id)
         name = src.title if src else product_id
-        out = [Rec(i, float(s), f"similar to {name}", "similar", avail[i].title, avail[i].category, avail[i].price)
+        lang = lang or (product_lang(src) if src else "en")
+        text = reason("similar", lang, title=name)
+        out = [Rec.of(avail[i], float(s), text, "similar", lang)
                for i, s in zip(ids, scores) if i in avail and i != product_id]
         return out[:n]
 
@@ -445,22 +512,25 @@ class RecommendationService:
         order = np.argsort(-s)[:n]
         return [self.content.item_ids[k] for k in order], s[order]
 
-    def bought_together(self, product_id: str, n: int = 10) -> list[Rec]:
-        """Products bought (or carted) next to this one; viewed-together as a fallback."""
+    def bought_together(self, product_id: str, n: int = 10, lang: str | None = None) -> list[Rec]:
+        """Products bought (or carted) next to this one; viewed-together as a fallback.
+        Reasons in `lang`, by default the source product's language."""
+        lang = normalize_lang(lang)
         self._require()
         src = self.store.get_product(product_id)
         if src is None:
             raise KeyError(f"unknown product id {product_id!r}")
         ids: list[str] = []
-        reason = f"often bought with {src.title}"
+        lang = lang or product_lang(src)
+        text = reason("bought_with", lang, title=src.title)
         if self.bought is not None and product_id in self.bought.item_index:
             ids, _ = self.bought.also(product_id, 4 * n)
         if len(ids) < n and self.knn is not None and product_id in self.knn.item_index:
             more, _ = self.knn.also(product_id, 4 * n)
             ids += [i for i in more if i not in ids]
             if not self.bought:
-                reason = f"often viewed with {src.title}"
+                text = reason("viewed_with", lang, title=src.title)
         avail = self._available(ids)
-        out = [Rec(i, float(n - r), reason, "together", avail[i].title, avail[i].category, avail[i].price)
+        out = [Rec.of(avail[i], float(n - r), text, "together", lang)
                for r, i in enumerate(ids) if i in avail and i != product_id]
         return out[:n]

@@ -84,4 +84,7 @@ def test_history_rollback_delete(tmp_path, csv_files):
     assert [p["id"] for p in listed] == ["a1"]
     assert run(home, "products", "show", "nope").returncode == 1
     jobs = json.loads(run(home, "jobs", "--json").stdout)
-    assert jobs and all(j["kind"] == "ingest" and j["status"] == "succeeded" for j in jobs)
+    assert {j["kind"] for j in jobs} == {"ingest", "enrich"}  # a rollback re-enriches the product at once
+    assert all(j["status"] == "succeeded" for j in jobs)
+    shown = json.loads(run(home, "products", "show", "a1", "--json").stdout)
+    assert shown["price"] == 6999 and "tokens" in shown["enrichment"]

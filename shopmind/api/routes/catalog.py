@@ -96,25 +96,26 @@ def patch_product(shop: ShopDep, product_id: str, changes: dict[str, Any] = Body
     return _product_or_404(shop, product_id)
 
 
-@router.delete("/products/{product_id}", response_model=Product, dependencies=[AdminDep])
-def delete_product(shop: ShopDep, product_id: str) -> Product:
-    """Soft delete: hidden everywhere, kept in history, reversible with restore or rollback."""
+def _set_deleted(shop, product_id: str, deleted: bool) -> Product:
+    op = shop.store.delete_product if deleted else shop.store.restore_product
     try:
-        p = shop.store.delete_product(product_id, source="api")
+        p = op(product_id, source="api")
     except KeyError as e:
         raise HTTPException(404, detail=f"product {product_id!r} not found") from e
     shop.on_products_changed([product_id])
     return p
+
+
+@router.delete("/products/{product_id}", response_model=Product, dependencies=[AdminDep])
+def delete_product(shop: ShopDep, product_id: str) -> Product:
+    """Soft delete: hidden everywhere, kept in history, reversible with restore or rollback."""
+    return _set_deleted(shop, product_id, True)
 
 
 @router.post("/products/{product_id}/restore", response_model=Product, dependencies=[AdminDep])
 def restore_product(shop: ShopDep, product_id: str) -> Product:
-    try:
-        p = shop.store.restore_product(product_id, source="api")
-    except KeyError as e:
-        raise HTTPException(404, detail=f"product {product_id!r} not found") from e
-    shop.on_products_changed([product_id])
-    return p
+    """Undo a soft delete."""
+    return _set_deleted(shop, product_id, False)
 
 
 @router.get("/products/{product_id}/history", response_model=list[Revision])
