@@ -47,11 +47,18 @@ class TextToolkit:
 
         return EntityExtractor(self.gazetteer)
 
-    def refresh(self) -> None:
-        """Forget the gazetteer (after a big catalog change) so it is rebuilt from the store."""
+    def refresh(self, products: Iterable[Any] | None = None) -> None:
+        """Forget the gazetteer (after a big catalog change) so it is rebuilt from the store; with
+        ``products`` (all of the store's, already loaded) rebuild it from them at once instead."""
         with self._lock:
             self.__dict__.pop("gazetteer", None)
             self.__dict__.pop("entities", None)
+            if products is not None:
+                from shopmind.text.gazetteer import Gazetteer
+
+                g = Gazetteer.from_products(products)
+                add_words(g.words())
+                self.__dict__["gazetteer"] = g
 
     def extract(self, text: str, ner: bool = False) -> list[dict[str, Any]]:
         """Entities of ``text`` as dicts (type, start, end, text, value, source)."""

@@ -92,7 +92,9 @@ def _entities(run: _Run, job: Any) -> int:
     if not items:
         return 0
     if run.full:
-        run.shop.text.refresh()  # the catalog may have new brands/categories since the gazetteer was built
+        # the catalog may have new brands/categories since the gazetteer was built; a full run holds
+        # every product already, so the gazetteer is rebuilt from them (not read from the store again)
+        run.shop.text.refresh(run.products)
     ex = run.shop.text.entities
 
     def compute(batch: Sequence[Any]) -> list[Any]:

@@ -137,11 +137,16 @@ class Gazetteer:
     @classmethod
     def from_store(cls, store: "KnowledgeBase", max_products: int | None = None) -> "Gazetteer":
         """The bundled lexicon plus the shop's brands, categories and attribute values."""
+        return cls.from_products(store.iter_products(), max_products)
+
+    @classmethod
+    def from_products(cls, products: Iterable[Any], max_products: int | None = None) -> "Gazetteer":
+        """``from_store`` over products already in hand (enrichment has loaded them all anyway)."""
         g = cls.builtin()
         brands: Counter[str] = Counter()
         cats: set[str] = set()
         attrs: set[tuple[str, str]] = set()
-        for i, p in enumerate(store.iter_products()):
+        for i, p in enumerate(products):
             if max_products is not None and i >= max_products:
                 break
             if p.brand:
@@ -193,6 +198,7 @@ class Gazetteer:
         return out
 
 
+@lru_cache(maxsize=8192)
 def attribute_type(name: str) -> str | None:
     """"color"/"material"/"size" for an attribute name that holds such values, else None."""
     n = name.lower()

@@ -38,6 +38,10 @@ def load_model(path: str | Path) -> LinearNgramClassifier | EmbeddingClassifier:
         kind = json.loads(str(z["meta"])).get("kind")
     if kind == "linear-ngram":
         return LinearNgramClassifier.load(path)
+    if kind == "category-ngram":
+        from shopmind.text.catlinear import CategoryNgramClassifier
+
+        return CategoryNgramClassifier.load(path)
     if kind == "embedding-lr":
         return EmbeddingClassifier.load(path)
     raise ValueError(f"{path}: unknown sentiment model kind {kind!r}")

@@ -34,6 +34,7 @@ _jieba = None
 _stemmer = Stemmer.Stemmer("english")
 _stopwords: dict[str, frozenset[str]] = {}
 _user_words: set[str] = set()
+_pending: list[tuple[str, int | None]] = []  # shop words waiting for jieba's first load (English-only shops never load it)
 
 
 def _load_stopwords(lang: str) -> frozenset[str]:
@@ -69,6 +70,9 @@ def _get_jieba():
                 jieba.setLogLevel(logging.WARNING)
                 jieba.initialize()
                 _add_lexicon_words(jieba)
+                for w, f in _pending:
+                    jieba.add_word(w, f)
+                _pending.clear()
                 _jieba = jieba
     return _jieba
 
@@ -90,8 +94,8 @@ def _add_lexicon_words(jb) -> None:
 def add_words(words: Iterable[str], freq: int | None = None) -> int:
     """Add shop vocabulary (brands, models, categories) to jieba's dictionary; returns how many were new.
 
-    Only words with Chinese characters matter to jieba (Latin/digit runs are never split)."""
-    jb = _get_jieba()
+    Only words with Chinese characters matter to jieba (Latin/digit runs are never split). Before jieba's
+    first use they are kept and added when it loads (~1-5 s that an English-only catalog never pays)."""
     added = 0
     with _lock:
         for w in words:
@@ -100,7 +104,10 @@ def add_words(words: Iterable[str], freq: int | None = None) -> int:
             w = normalize(str(w)).replace(" ", "")
             if not CJK_RE.search(w) or w in _user_words or len(w) < 2:
                 continue
-            jb.add_word(w, freq)
+            if _jieba is None:
+                _pending.append((w, freq))
+            else:
+                _jieba.add_word(w, freq)
             _user_words.add(w)
             added += 1
     if added:

@@ -78,6 +78,25 @@ def test_linear_model_round_trip(tmp_path, data_dir):
         LinearNgramClassifier().fit(["a", "b"], [1, 1])
 
 
+def test_category_model_round_trip(tmp_path, data_dir):
+    from shopmind.text.catlinear import CategoryNgramClassifier
+    from shopmind.text.linear import NgramFeaturizer
+    from shopmind.text.sentiment import load_model
+
+    d = pd.read_csv(data_dir / "reviews/online-shopping-zh/reviews.csv").dropna().sample(1200, random_state=3)
+    tr, te = d[:1000], d[1000:]
+    m = CategoryNgramClassifier(NgramFeaturizer(n_features=2**20)).fit(tr.review.tolist(), tr.label.to_numpy(), tr.cat.tolist())
+    m2 = load_model(m.save(tmp_path / "c.npz"))  # the category is not needed (nor given) at prediction
+    test = te.review.tolist()
+    assert isinstance(m2, CategoryNgramClassifier)
+    assert np.allclose(m.predict_proba(test), m2.predict_proba(test), atol=2e-3)
+    assert ((m2.predict_proba(test) >= 0.5) == te.label.to_numpy()).mean() > 0.8
+    assert (np.array(m2.predict_category(test)) == te.cat.to_numpy()).mean() > 0.7
+    assert m2.predict_category(["酒店房间很干净，前台服务热情"]) == ["酒店"]
+    with pytest.raises(ValueError, match="categories"):
+        CategoryNgramClassifier().fit(["a", "b"], [1, 0], ["x"])
+
+
 def test_eval_sentiment_files(tmp_path, data_dir):
     d = pd.read_csv(data_dir / "reviews/online-shopping-zh/reviews.csv").dropna().sample(1000, random_state=3)
     d.iloc[:800].to_csv(tmp_path / "train.csv", index=False)

@@ -1,0 +1,205 @@
+"""A category-aware hashed n-gram sentiment classifier: shared weights plus per-category weights.
+
+Why: a review's words mean different things in different product categories ("不甜" for fruit, "小" for
+a hotel room vs a phone). Training knows each review's category; prediction does not, so a linear
+category classifier on the same features picks the per-category block. Four linear SVMs (TF-IDF and
+NB-SVM, each plain and category-augmented "shared + per-category copy" features) are z-averaged into one
+shared weight vector and one sparse weight vector per category. Saved as one .npz, no pickle.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from shopmind.text.linear import LinearNgramClassifier, NgramFeaturizer
+
+__all__ = ["CategoryNgramClassifier"]
+
+
+SENT_KEEP = 900_000  # per-category sentiment weights kept (of ~1-2M nonzero): keeps the .npz < 10 MB
+CAT_KEEP = 60_000  # category-classifier weights kept per category
+
+
+def _top(a: np.ndarray, keep: int) -> np.ndarray:
+    """``a`` with all but its ``keep`` largest-magnitude entries set to 0."""
+    a = np.asarray(a, np.float32).copy()
+    flat = a.reshape(-1)
+    if flat.size > keep:
+        cut = np.partition(np.abs(flat), flat.size - keep)[flat.size - keep]
+        flat[np.abs(flat) < cut] = 0
+    return a
+
+
+def _augment(X: sp.csr_matrix, cats: np.ndarray, k: int) -> sp.csr_matrix:
+    """[X, X copied into the block of each row's category] (Daume's feature augmentation)."""
+    n, d = X.shape
+    rows = np.repeat(np.arange(n), np.diff(X.indptr))
+    A = sp.csr_matrix((X.data, (rows, X.indices + d * cats[rows])), shape=(n, d * k))
+    return sp.hstack([X, A]).tocsr()
+
+
+class CategoryNgramClassifier:
+    """Binary sentiment with category-specific weights chosen by a predicted category."""
+
+    def __init__(self, featurizer: NgramFeaturizer | None = None, meta: dict[str, Any] | None = None) -> None:
+        self.featurizer = featurizer or NgramFeaturizer()
+        self.meta = meta or {}
+        self.categories: list[str] = []
+        self.support = self.idf = self.w = None  # support columns, their idf, shared weights
+        self.b = 0.0
+        self.calib = (1.0, 0.0)
+        self.cat_W: sp.csr_matrix | None = None  # (K, support) category classifier
+        self.cat_b: np.ndarray | None = None
+        self.sent_W: sp.csr_matrix | None = None  # (K, support) per-category sentiment weights
+
+    # -- features on the support ------------------------------------------------------------
+    def _matrix(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Sublinear TF-IDF rows (two L2-normalized blocks, as NgramFeaturizer.weight) on the support."""
+        X = self.featurizer.counts(list(texts))
+        n = X.shape[0]
+        rows = np.repeat(np.arange(n), np.diff(X.indptr))
+        cols = X.indices.astype(np.int64)
+        pos = np.minimum(np.searchsorted(self.support, cols), len(self.support) - 1)
+        ok = self.support[pos] == cols
+        rows, pos, tf = rows[ok], pos[ok], X.data[ok].astype(np.float32)
+        val = (1 + np.log(tf)) * self.idf[pos]
+        block = (self.support[pos] >= self.featurizer.n_features // 2).astype(np.int64)
+        sq = np.bincount(rows * 2 + block, weights=val * val, minlength=2 * n).reshape(n, 2)
+        norms = np.sqrt(sq)
+        norms[norms == 0] = 1
+        val = val / norms[rows, block] / np.sqrt(2)
+        return sp.csr_matrix((val.astype(np.float32), (rows, pos)), shape=(n, len(self.support)))
+
+    # -- training -----------------------------------------------------------------------------
+    @staticmethod
+    def _fit_parts(X, Xb, y, c, k, C, C_nb, C_cat, scales=None):
+        from sklearn.svm import LinearSVC
+
+        d = X.shape[1]
+        w0, b0 = LinearNgramClassifier._fit_pair(X, Xb, y, C, C_nb)
+        Xbin = Xb.copy()
+        Xbin.data[:] = 1
+        p = np.asarray(Xbin[y == 1].sum(0)).ravel() + 1
+        q = np.asarray(Xbin[y == 0].sum(0)).ravel() + 1
+        r = np.log((p / p.sum()) / (q / q.sum())).astype(np.float32)
+        m3 = LinearSVC(C=C).fit(_augment(X, c, k), y)
+        m4 = LinearSVC(C=C_nb).fit(_augment(X.multiply(r).tocsr(), c, k), y)
+        cat = LinearSVC(C=C_cat).fit(X, c)
+        w3, w4 = m3.coef_.ravel(), m4.coef_.ravel() * np.tile(r, k + 1)
+        return {"w0": w0, "b0": b0, "w3": w3, "b3": float(m3.intercept_[0]), "w4": w4, "b4": float(m4.intercept_[0]),
+                "cat_W": cat.coef_.astype(np.float32), "cat_b": cat.intercept_.astype(np.float32), "d": d}
+
+    def _set(self, parts: dict, scales: tuple[float, float, float]) -> None:
+        s0, s3, s4 = scales
+        d = parts["d"]
+        k = len(self.categories)
+        w3, w4 = parts["w3"] / s3, parts["w4"] / s4
+        self.w = (parts["w0"] / s0 + w3[:d] + w4[:d]).astype(np.float32)
+        self.b = float(parts["b0"] / s0 + parts["b3"] / s3 + parts["b4"] / s4)
+        per = (w3[d:] + w4[d:]).reshape(k, d)
+        self.sent_W = sp.csr_matrix(_top(per, SENT_KEEP))  # the largest per-category adjustments only
+        self.cat_W = sp.csr_matrix(np.vstack([_top(row, CAT_KEEP) for row in parts["cat_W"]]))
+        self.cat_b = parts["cat_b"]
+
+    def _raw(self, X: sp.csr_matrix) -> np.ndarray:
+        cats = np.asarray((X @ self.cat_W.T).toarray() + self.cat_b).argmax(1)
+        per = (X @ self.sent_W.T).toarray()
+        return X @ self.w + self.b + per[np.arange(X.shape[0]), cats]
+
+    def fit(self, texts: Sequence[str], labels: Iterable[int], categories: Sequence[str], C: float = 0.6,
+            C_nb: float = 0.4, C_cat: float = 0.5, calib_share: float = 0.1, seed: int = 0) -> "CategoryNgramClassifier":
+        """Train on texts, labels 1/0 and each text's category (needed at training time only)."""
+        y = np.asarray(list(labels), dtype=np.int64)
+        if not (len(texts) == len(y) == len(categories)):
+            raise ValueError(f"fit: {len(texts)} texts, {len(y)} labels, {len(categories)} categories")
+        if set(np.unique(y)) != {0, 1}:
+            raise ValueError("fit: labels must contain both 0 and 1 (and nothing else)")
+        self.categories = sorted({str(c) for c in categories})
+        if len(self.categories) < 2:
+            raise ValueError("fit: need at least 2 categories (use LinearNgramClassifier otherwise)")
+        c = np.array([self.categories.index(str(x)) for x in categories])
+        k = len(self.categories)
+        Xc = self.featurizer.counts(list(texts))
+        self.featurizer.fit_idf(Xc)
+        self.support = np.flatnonzero(self.featurizer.idf > 0).astype(np.int64)
+        self.idf = self.featurizer.idf[self.support].astype(np.float32)
+        self.featurizer.idf = None
+        Xb = Xc[:, self.support].tocsr()
+        X = self._matrix(texts)
+        hold = np.random.default_rng(seed).random(len(y)) < calib_share
+        # first pass on 90 %: the held-out 10 % gives each part's decision scale and the calibration
+        parts = self._fit_parts(X[~hold], Xb[~hold], y[~hold], c[~hold], k, C, C_nb, C_cat)
+        Xh = X[hold]
+        d0 = Xh @ parts["w0"] + parts["b0"]
+        d3 = _augment(Xh, c[hold], k) @ parts["w3"] + parts["b3"]
+        d4 = _augment(Xh, c[hold], k) @ parts["w4"] + parts["b4"]
+        scales = tuple(float(v.std() or 1.0) for v in (d0, d3, d4))
+        self._set(parts, scales)
+        from sklearn.linear_model import LogisticRegression
+
+        lr = LogisticRegression(C=100).fit(self._raw(Xh).reshape(-1, 1), y[hold])
+        self.calib = (float(lr.coef_[0, 0]), float(lr.intercept_[0]))
+        self._set(self._fit_parts(X, Xb, y, c, k, C, C_nb, C_cat), scales)
+        self.meta.update({"n_train": int(len(y)), "C": C, "C_nb": C_nb, "C_cat": C_cat, "scales": list(scales)})
+        return self
+
+    # -- inference ------------------------------------------------------------------------------
+    def decision(self, texts: Sequence[str]) -> np.ndarray:
+        if self.w is None:
+            raise RuntimeError("CategoryNgramClassifier: not trained")
+        return self._raw(self._matrix(texts)).astype(np.float32)
+
+    def predict_category(self, texts: Sequence[str]) -> list[str]:
+        X = self._matrix(texts)
+        return [self.categories[i] for i in np.asarray((X @ self.cat_W.T).toarray() + self.cat_b).argmax(1)]
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probability of positive, shape (n,)."""
+        if len(texts) == 0:
+            return np.zeros(0, np.float32)
+        a, c = self.calib
+        return (1 / (1 + np.exp(-(a * self.decision(texts) + c)))).astype(np.float32)
+
+    # -- persistence ----------------------------------------------------------------------------
+    def save(self, path: str | Path) -> Path:
+        if self.w is None:
+            raise RuntimeError("CategoryNgramClassifier: not trained")
+        path = Path(path)
+        meta = {"kind": "category-ngram", "featurizer": self.featurizer.config(), "b": self.b,
+                "calib": list(self.calib), "categories": self.categories, **self.meta}
+        sw, cw = self.sent_W.tocoo(), self.cat_W.tocoo()
+        np.savez_compressed(
+            path, idx=self.support.astype(np.int32), idf=self.idf.astype(np.float16), w=self.w.astype(np.float16),
+            sent_row=sw.row.astype(np.int8), sent_col=sw.col.astype(np.int32), sent_val=sw.data.astype(np.float16),
+            cat_row=cw.row.astype(np.int8), cat_col=cw.col.astype(np.int32), cat_val=cw.data.astype(np.float16),
+            cat_b=self.cat_b.astype(np.float32), meta=np.array(json.dumps(meta, ensure_ascii=False)),
+        )
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> "CategoryNgramClassifier":
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"]))
+            if meta.get("kind") != "category-ngram":
+                raise ValueError(f"{path}: not a category-ngram model (kind={meta.get('kind')!r})")
+            cfg = meta.pop("featurizer")
+            feat = NgramFeaturizer(int(cfg["n_features"]), tuple(cfg["char_ngrams"]), tuple(cfg["word_ngrams"]),
+                                   min_df=int(cfg.get("min_df", 2)))
+            m = cls(feat)
+            m.support = z["idx"].astype(np.int64)
+            m.idf = z["idf"].astype(np.float32)
+            m.w = z["w"].astype(np.float32)
+            m.categories = list(meta.pop("categories"))
+            k, d = len(m.categories), len(m.support)
+            m.sent_W = sp.csr_matrix((z["sent_val"].astype(np.float32), (z["sent_row"].astype(np.int64), z["sent_col"])), shape=(k, d))
+            m.cat_W = sp.csr_matrix((z["cat_val"].astype(np.float32), (z["cat_row"].astype(np.int64), z["cat_col"])), shape=(k, d))
+            m.cat_b = z["cat_b"].astype(np.float32)
+        m.b, m.calib = float(meta.pop("b")), tuple(meta.pop("calib"))
+        meta.pop("kind")
+        m.meta = meta
+        return m
