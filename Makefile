@@ -28,7 +28,7 @@ browser:
 	  echo "chromium is not installed: the browser tests will be skipped"
 
 test: install browser
-	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
+	HF_HUB_OFFLINE=1 OMP_WAIT_POLICY=PASSIVE $(BIN)/python -m pytest
 
 clean:
 	rm -rf $(VENV) shopmind-data .pytest_cache

@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# The encoders' OpenMP threads must sleep, not spin, while they wait: on 2 shared cores spinning
+# threads double the suite's CPU time. Set before any encoder is loaded.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from shopmind.config import Settings, data_dir as _data_dir  # noqa: E402
 from shopmind.kb import open_store  # noqa: E402

@@ -30,6 +30,8 @@ def build(shop: Any) -> Assistant:
         intents=intents,
         search=lambda: shop.search,
         recommender=lambda: shop.recommender,
+        # the real-time service runs threads: used when the shop already started it, never started here
+        realtime=lambda: shop.__dict__.get("realtime"),
     )
     assistant.warm()
     return assistant

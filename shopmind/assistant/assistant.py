@@ -25,7 +25,12 @@ from shopmind.kb.models import Order, Product
 from shopmind.text.normalize import detect_language
 
 #: below this intent probability the assistant asks a clarifying question
-CLARIFY_THRESHOLD = 0.25
+CLARIFY_THRESHOLD = 0.35
+#: how close a policy/FAQ passage must be to answer a message without a matching intent (e5 cosine of
+#: the question with the document title, or with the sentence); calibrated on the demo shop's FAQ
+#: questions vs. small talk, contact details and unanswerable questions (benchmarks/results/assistant.md)
+FAQ_TITLE = 0.84
+FAQ_DENSE = 0.88
 MAX_MESSAGE = 2000
 MAX_CONVERSATIONS = 10000
 
@@ -37,14 +42,23 @@ ORDER_ACTIONS = {"cancel_order", "change_order", "change_shipping_address", "get
 NEEDS_ORDER = {"track_order", "track_refund"}
 PRODUCT_INTENTS = {"product_question", "product_search", "recommendation_request", "compare_products"}
 _ORDINALS = [(r"\b(first|1st)\b|第一|第1", 0), (r"\b(second|2nd)\b|第二|第2", 1), (r"\b(third|3rd)\b|第三|第3", 2)]
+_SIMILAR = re.compile(r"\bsimilar\b|\blike (?:this|that|it|the)\b|类似|相似|同款|差不多的", re.I)
 _THANKS = re.compile(r"thank|thx|谢", re.I)
 _BYE = re.compile(r"\bbye\b|goodbye|see you|再见|拜拜|晚安", re.I)
 _SEARCH_NOISE = re.compile(
-    r"(show me|i'?m looking for|i am looking for|looking for|find me|search for|do you (?:have|sell)|any|i need|i want(?: to buy)?|"
-    r"can you recommend|recommend(?: me)?|what would you recommend for|suggest|"
+    r"(\b(?:show me|i'?m looking for|i am looking for|looking for|find me|search for|do you (?:have|sell)|any|i need|i want(?: to buy)?|"
+    r"can you recommend|recommend(?:ations?)?(?: me)?|what would you recommend for|suggest(?:ions?)?)\b|"
     r"我想找|帮我找|给我看看|有没有|你们卖|搜一下|找一下|找一款|找一个|我要买|我想买|推荐一款|推荐一个|推荐|有哪些|一款|一个|的吗|吗|呢|[?？!！。，,])",
     re.I,
 )
+
+
+#: words of a recommendation request that say nothing about what is wanted
+_RECO_WORDS = ("any recommendations suggestions suggest ideas idea popular trending best sellers seller good great "
+               "something anything what should I buy get me for me right now today these days this week lately "
+               "please thanks you your have hot new top picks pick",
+               "推荐 建议 什么 好的 好 值得 买 热门 热销 卖得好 最近 现在 一些 几款 几个 东西 给我 有 吗 呢 哪些 爆款 新品")
+_RECO_STOP: set[str] | None = None
 
 
 @dataclass
@@ -67,7 +81,8 @@ class Assistant:
     """One per shop; thread-safe. Conversations live in memory (LRU) and, masked, in the store's meta."""
 
     def __init__(self, store: Any, intents: IntentModel | None = None, encoder: Any | None = None,
-                 search: Any | None = None, recommender: Any | None = None, persist: bool = True) -> None:
+                 search: Any | None = None, recommender: Any | None = None, realtime: Any | None = None,
+                 persist: bool = True) -> None:
         self.store = store
         self.intents = intents or default_model()
         if encoder is None and self.intents.encoder:
@@ -77,7 +92,7 @@ class Assistant:
         self.encoder = encoder
         self.orders = OrderTool(store)
         self.docs = DocsTool(store, encoder)
-        self.products = ProductTool(store, search, recommender)
+        self.products = ProductTool(store, search, recommender, realtime)
         self.tickets = Tickets(store)
         self.persist = persist
         self._convs: OrderedDict[str, Conversation] = OrderedDict()
@@ -155,7 +170,10 @@ class Assistant:
             if abusive:
                 ans.say(t("abuse", lang)).action("abuse_flagged")
             if conf < CLARIFY_THRESHOLD and not self._clear_enough(pred.ranked, slots, abusive):
-                self._clarify(ans, pred.ranked)
+                # unsure of the intent: a close FAQ answers it, else ask (contact details are no question)
+                if slots.emails or slots.phones or not self._faq(message, ans, qvec):
+                    self._clarify(ans, pred.ranked)
+                    ans.say(t("offer_handoff", lang)).action("offer_handoff")
             else:
                 self._dispatch(intent, message, slots, conv, ans, user_id, qvec)
 
@@ -190,7 +208,7 @@ class Assistant:
         if len(ranked) > 1:
             (a, pa), (b, pb) = ranked[0], ranked[1]
             shared = set(INTENT_TOPICS.get(a, ())) & set(INTENT_TOPICS.get(b, ()))
-            return bool(shared) and pa + pb >= 0.4
+            return bool(shared) and pa + pb >= 0.5
         return False
 
     def _clarify(self, ans: Answer, ranked: list[tuple[str, float]]) -> None:
@@ -208,7 +226,8 @@ class Assistant:
             ans.say(t(key, lang))
             return
         if intent == "out_of_scope":
-            ans.say(t("out_of_scope", lang))
+            if not self._faq(message, ans, qvec):  # "how do reward points work": no intent, but a FAQ
+                ans.say(t("out_of_scope", lang))
             return
         if intent in PRODUCT_INTENTS:
             getattr(self, f"_{intent}")(message, slots, conv, ans, user_id)
@@ -218,12 +237,15 @@ class Assistant:
             return
         if intent == "complaint":
             ans.say(t("complaint_sorry", lang))
+            self._faq(message, ans, qvec, intent)  # "my item arrived broken": what the policy promises
             self._handoff(conv, ans, user_id, message)
             return
         order_done = False
         if intent in ORDER_INTENTS:
             order_done = self._order(intent, slots, conv, ans, user_id)
             if order_done is None:  # asked for sign-in or an order number
+                if not user_id and not slots.order_ids:  # a general question: the policy still answers it
+                    self._policy(intent, message, ans, qvec, quiet=True)
                 return
         if intent == "track_order" and order_done:
             return
@@ -238,17 +260,31 @@ class Assistant:
         ans.fact(t("handoff_done", ans.lang, ticket=ticket["id"]), sid)
         ans.action("handoff", ticket_id=ticket["id"])
 
-    def _policy(self, intent: str, message: str, ans: Answer, qvec: Any, quiet: bool = False) -> None:
+    def _faq(self, message: str, ans: Answer, qvec: Any, intent: str | None = None) -> bool:
+        """For a message no intent handler answers: cite a policy/FAQ passage when one matches it
+        closely (its title, or a sentence, near the question in meaning); True when one did."""
+        passages = self.docs.search(message, intent=intent, lang=ans.lang, qvec=qvec if self._shared_vector() else None, k=1)
+        p = passages[0] if passages else None
+        if p is None or not (p.title >= FAQ_TITLE or p.dense >= FAQ_DENSE):
+            return False
+        sid = ans.source(f"doc:{p.doc.id}", "document", p.doc.title, " ".join(p.sentences))
+        for s in p.sentences:
+            ans.fact(s, sid)
+        return True
+
+    def _policy(self, intent: str | None, message: str, ans: Answer, qvec: Any, quiet: bool = False) -> bool:
+        """Cite the best policy/FAQ passage for the question; True when one was found."""
         passages = self.docs.search(message, intent=intent, lang=ans.lang, qvec=qvec if self._shared_vector() else None, k=1)
         if not passages:
             if not quiet:
                 ans.say(t("dont_know", ans.lang)).say(t("offer_handoff", ans.lang))
                 ans.action("offer_handoff")
-            return
+            return False
         for p in passages:
             sid = ans.source(f"doc:{p.doc.id}", "document", p.doc.title, " ".join(p.sentences))
             for s in p.sentences:
                 ans.fact(s, sid)
+        return True
 
     # -- orders ---------------------------------------------------------------------------
     def _order(self, intent: str, slots: Slots, conv: Conversation, ans: Answer, user_id: str | None) -> bool | None:
@@ -338,7 +374,8 @@ class Assistant:
         lang = ans.lang
         found = self._referenced(message, slots, conv)
         if not found:
-            ans.say(t("which_product", lang))
+            if not self._faq(message, ans, None):  # "how long is the warranty on a laptop?"
+                ans.say(t("which_product", lang))
             return
         p = found[0]
         conv.products = [p.id] + [x for x in conv.products if x != p.id][:4]
@@ -384,11 +421,13 @@ class Assistant:
 
     def _list_products(self, prods: list[Product], ans: Answer, intro: str, how: str, conv: Conversation) -> None:
         lang = ans.lang
+        if how == "unavailable":
+            ans.say(t("search_unavailable", lang)).say(t("offer_handoff", lang))
+            ans.action("offer_handoff")
+            return
         if not prods:
             ans.say(t("search_none", lang))
             return
-        if how == "fallback":
-            ans.say(t("search_fallback", lang))
         ans.say(t(intro, lang))
         for p in prods:
             sid = ans.source(*product_source_args(p))
@@ -405,9 +444,21 @@ class Assistant:
         prods, how = self.products.search(self._search_query(message), slots.price_min, slots.price_max)
         self._list_products(prods, ans, "search_intro", how, conv)
 
+    def _reco_query(self, message: str) -> str:
+        """What a recommendation request asks for ("a laptop for students"), or "" when it asks for
+        nothing in particular ("any recommendations?", "最近什么卖得好"): then the recommender decides."""
+        global _RECO_STOP
+        from shopmind.text.tokenize import tokenize
+
+        if _RECO_STOP is None:
+            _RECO_STOP = {tok for w in _RECO_WORDS for tok in tokenize(w)}
+        q = self._search_query(message)
+        return q if any(tok not in _RECO_STOP for tok in tokenize(q)) else ""
+
     def _recommendation_request(self, message: str, slots: Slots, conv: Conversation, ans: Answer, user_id: str | None) -> None:
-        anchor = self._referenced(message, slots, conv)[0] if slots.refers_back and conv.products else None
-        prods, how = self.products.recommend(user_id, anchor, self._search_query(message))
+        about_one = slots.refers_back or _SIMILAR.search(message) or any(re.search(rx, message, re.I) for rx, _ in _ORDINALS)
+        anchor = self._referenced(message, slots, conv)[0] if about_one and conv.products else None
+        prods, how = self.products.recommend(user_id, anchor, self._reco_query(message))
         self._list_products(prods, ans, "reco_intro", how, conv)
 
     def _compare_products(self, message: str, slots: Slots, conv: Conversation, ans: Answer, user_id: str | None) -> None:

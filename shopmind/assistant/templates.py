@@ -84,9 +84,9 @@ T: dict[str, dict[str, str]] = {
         "en": "I couldn't find products matching that. Could you describe it differently?",
         "zh": "没有找到符合条件的商品，您可以换个说法试试。",
     },
-    "search_fallback": {
-        "en": "(Product search is not set up in this shop yet, so I matched product names only.)",
-        "zh": "（本店尚未启用商品搜索，以下仅按商品名称匹配。）",
+    "search_unavailable": {
+        "en": "Product search is not available in this shop right now, so I can't look that up.",
+        "zh": "本店暂时无法搜索商品，这个问题我查不到。",
     },
     "stock_yes": {"en": "in stock", "zh": "有货"},
     "stock_no": {"en": "out of stock", "zh": "缺货"},

@@ -3,6 +3,7 @@ and references, search, recommendations, comparison, and handoff tickets."""
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -17,7 +18,10 @@ from shopmind.assistant.safety import mask_pii, strip_injection
 from shopmind.kb.models import Document, Order, Product
 from shopmind.text.tokenize import tokenize
 
-_SENT_SPLIT = re.compile(r"(?<=[.!?。！？])\s*")
+log = logging.getLogger(__name__)
+
+#: a sentence ends at . ! ? before a space (not inside "shop.example" or "3.5") or at 。！？
+_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -61,24 +65,28 @@ class OrderTool:
 # -- documents ------------------------------------------------------------------------------------
 #: intent -> document topics it is about (a soft boost, not a filter)
 INTENT_TOPICS: dict[str, tuple[str, ...]] = {
+    # topic names of the sample bundle (returns, orders, contact...) and of the demo shop (order-cancel,
+    # order-tracking, change-address, customer-service...)
     "check_refund_policy": ("returns", "refund"), "get_refund": ("returns", "refund"),
-    "track_refund": ("returns", "refund"), "check_cancellation_fee": ("orders", "cancellation"),
-    "cancel_order": ("orders", "cancellation"), "change_order": ("orders",),
-    "change_shipping_address": ("orders",), "set_up_shipping_address": ("account",),
-    "delivery_options": ("shipping", "delivery"), "delivery_period": ("shipping", "delivery"),
-    "track_order": ("shipping", "delivery"), "check_payment_methods": ("payment",),
+    "track_refund": ("refund", "returns"), "check_cancellation_fee": ("orders", "cancellation", "order-cancel"),
+    "cancel_order": ("orders", "cancellation", "order-cancel"), "change_order": ("orders", "order-cancel"),
+    "change_shipping_address": ("orders", "change-address"), "set_up_shipping_address": ("account", "change-address"),
+    "delivery_options": ("shipping", "delivery", "international"), "delivery_period": ("shipping", "delivery"),
+    "track_order": ("shipping", "delivery", "order-tracking"), "check_payment_methods": ("payment",),
     "payment_issue": ("payment",), "check_invoice": ("invoice",), "get_invoice": ("invoice",),
-    "create_account": ("account",), "delete_account": ("account",), "edit_account": ("account",),
+    "create_account": ("account",), "delete_account": ("account", "privacy"), "edit_account": ("account",),
     "recover_password": ("account",), "registration_problems": ("account",), "switch_account": ("account",),
-    "contact_customer_service": ("contact",), "contact_human_agent": ("contact",), "complaint": ("contact",),
-    "newsletter_subscription": ("newsletter", "account"), "review": ("reviews",), "place_order": ("orders", "payment"),
+    "contact_customer_service": ("contact", "customer-service"), "contact_human_agent": ("contact", "customer-service"),
+    "complaint": ("damaged-items", "fresh-food", "exchange"), "newsletter_subscription": ("newsletter", "account"),
+    "review": ("reviews",), "place_order": ("orders", "payment"),
 }
 #: words added to the BM25 side of the query per intent (bilingual), so "订单能撤销吗" meets "取消"
 INTENT_TERMS: dict[str, str] = {
     "cancel_order": "cancel 取消", "check_cancellation_fee": "cancellation fee 取消 费用",
     "change_order": "change order 修改 订单", "check_refund_policy": "return refund 退货 退款",
     "get_refund": "return refund 退货 退款", "track_refund": "refund 退款",
-    "delivery_options": "delivery shipping 配送 快递", "delivery_period": "delivery days 送达 工作日",
+    "delivery_options": "delivery shipping 配送 快递", "delivery_period": "delivery shipping days 送达 配送 时效",
+    "track_order": "track tracking order status 物流 查询 订单 状态",
     "check_payment_methods": "pay payment 支付 付款", "payment_issue": "charged payment 扣款 支付",
     "check_invoice": "invoice 发票", "get_invoice": "invoice 发票",
     "create_account": "account sign up 注册", "delete_account": "delete account 注销",
@@ -86,7 +94,7 @@ INTENT_TERMS: dict[str, str] = {
     "registration_problems": "sign up account 注册", "switch_account": "account 账号",
     "contact_customer_service": "hotline email contact 客服 热线", "contact_human_agent": "customer service 客服",
     "change_shipping_address": "change address order 修改 订单 地址", "set_up_shipping_address": "address settings 地址 设置",
-    "complaint": "customer service 客服", "newsletter_subscription": "newsletter email 邮件 订阅",
+    "complaint": "broken damaged wrong 破损 坏 错", "newsletter_subscription": "newsletter email 邮件 订阅",
 }
 
 
@@ -95,7 +103,8 @@ class Passage:
     doc: Document
     sentences: list[str]
     score: float
-    dense: float
+    dense: float  # e5 cosine of the question with the best sentence
+    title: float = 0.0  # e5 cosine of the question with the document's title (FAQ titles are questions)
 
 
 class DocsTool:
@@ -106,6 +115,11 @@ class DocsTool:
     #: calibrated on paraphrases vs unanswerable questions ("gift wrapping", "会员积分") in both languages
     min_dense = 0.83
     sure_dense = 0.90
+    #: weight of the title match in the fused score, over title cosines rescaled from [0.8, 0.95] to [0, 1]
+    title_weight = 0.2
+    #: a document whose title is this close to the question is relevant without a shared word
+    #: ("能寄到香港吗" vs "支持海外或港澳台配送吗？")
+    sure_title = 0.88
 
     def __init__(self, store: Any, encoder: Any | None) -> None:
         self.store, self.encoder = store, encoder
@@ -114,6 +128,7 @@ class DocsTool:
         self._index: HybridIndex | None = None
         self._docs: dict[str, Document] = {}
         self._meta: list[tuple[str, int]] = []
+        self._titles: np.ndarray | None = None  # title vector per document, in self._docs order
 
     def _signature(self, docs: list[Document]) -> tuple:
         return tuple(sorted((d.id, d.updated_at) for d in docs))
@@ -126,6 +141,7 @@ class DocsTool:
                 return self._index
             keys, texts, self._meta = [], [], []
             self._docs = {d.id: d for d in docs}
+            self._titles = None
             for d in docs:
                 body = strip_injection(d.body)  # documents are data: instruction-like sentences never quoted
                 for i, s in enumerate(split_sentences(body)):
@@ -136,6 +152,7 @@ class DocsTool:
                 from shopmind.embed import embed_texts
 
                 vectors = embed_texts(self.store, texts, self.encoder)
+                self._titles = embed_texts(self.store, [d.title for d in docs], self.encoder) if docs else None
             self._index = HybridIndex(keys, texts, vectors,
                                       self.encoder.encode_queries if self.encoder is not None else None)
             self._sig = sig
@@ -149,16 +166,35 @@ class DocsTool:
             return []
         topics = INTENT_TOPICS.get(intent or "", ())
         boost = np.zeros(len(ix), np.float32)
+        title_sim: dict[str, float] = {}
+        if self._titles is not None and self.encoder is not None:
+            if qvec is None:
+                qvec = self.encoder.encode_queries([query])[0]
+            title_sim = dict(zip(self._docs, (self._titles @ qvec).tolist()))
         for j, (doc_id, _) in enumerate(ix.keys):
             d = self._docs[doc_id]
             if d.topic and d.topic in topics:
                 boost[j] += 0.1
             if lang and d.language and d.language != lang:
                 boost[j] -= 0.15
+            if doc_id in title_sim:
+                boost[j] += self.title_weight * min(max((title_sim[doc_id] - 0.8) / 0.15, 0.0), 1.0)
         hits = ix.query(query, k=12, qvec=qvec, extra_terms=INTENT_TERMS.get(intent or "", ""), boost=boost)
         lexq = ix.lexical_scores(query)
         row = {key: i for i, key in enumerate(ix.keys)}
-        hits = [h for h in hits if h.dense >= self.sure_dense or (h.dense >= self.min_dense and lexq[row[h.key]] > 0)]
+
+        terms = INTENT_TERMS.get(intent or "", "")
+        lext = ix.lexical_scores(f"{query} {terms}") if terms else lexq
+
+        def relevant(h: Hit) -> bool:
+            if h.dense >= self.sure_dense or (title_sim.get(h.key[0], 0.0) >= self.sure_title and h.dense >= self.min_dense):
+                return True
+            # close in meaning and sharing a word with the question, or, for a document on the intent's
+            # topics, with the intent's words ("where is my package" meets "How do I track my order?")
+            on_topic = bool(topics) and self._docs[h.key[0]].topic in topics
+            return h.dense >= self.min_dense and (lexq[row[h.key]] > 0 or (on_topic and lext[row[h.key]] > 0))
+
+        hits = [h for h in hits if relevant(h)]
         by_doc: dict[str, list[Hit]] = {}
         for h in hits:
             by_doc.setdefault(h.key[0], []).append(h)
@@ -168,7 +204,7 @@ class DocsTool:
             chosen = sorted([h for h in hs if h.score >= top.score - 0.12][:2], key=lambda h: h.key[1])
             doc = self._docs[doc_id]
             sents = split_sentences(strip_injection(doc.body))
-            out.append(Passage(doc, [sents[h.key[1]] for h in chosen], top.score, top.dense))
+            out.append(Passage(doc, [sents[h.key[1]] for h in chosen], top.score, top.dense, title_sim.get(doc_id, 0.0)))
         return out
 
 
@@ -198,9 +234,9 @@ class ProductTool:
     """Product references, facts, comparison, search and recommendations."""
 
     def __init__(self, store: Any, search: Callable[[], Any] | None = None,
-                 recommender: Callable[[], Any] | None = None) -> None:
+                 recommender: Callable[[], Any] | None = None, realtime: Callable[[], Any] | None = None) -> None:
         self.store = store
-        self._search_fn, self._rec_fn = search, recommender
+        self._search_fn, self._rec_fn, self._realtime_fn = search, recommender, realtime
         self._lock = threading.Lock()
         self._seq: int | None = None
         self._names: HybridIndex | None = None
@@ -286,84 +322,60 @@ class ProductTool:
         }
 
     # -- search and recommendations -----------------------------------------------------------
+    def _component(self, fn: Callable[[], Any] | None) -> Any:
+        if fn is None:
+            return None
+        try:
+            return fn()
+        except Exception as e:  # noqa: BLE001 - e.g. a component that cannot be built for this shop
+            log.warning("assistant: component not available: %s", e)
+            return None
+
     def search(self, query: str, price_min: float | None = None, price_max: float | None = None,
                k: int = 3) -> tuple[list[Product], str]:
-        """(products, how) — the shop's search engine when it is built, else a title match (how='fallback')."""
-        engine = None
-        if self._search_fn is not None:
-            try:
-                engine = self._search_fn()
-            except Exception:  # noqa: BLE001 - search not available in this shop: say so, use titles
-                engine = None
-        if engine is not None and hasattr(engine, "search"):
-            filters = {}
-            if price_min is not None:
-                filters["price_min"] = price_min
-            if price_max is not None:
-                filters["price_max"] = price_max
-            res = engine.search(query, filters=filters or None, size=k)
-            ids = [r["id"] for r in res.get("results", [])]
-            prods = self.store.get_products(ids)
-            return [prods[i] for i in ids if i in prods], "search"
-        ix = self._name_index()
-        if not len(ix):
-            return [], "fallback"
-        lex = ix.lexical_scores(query)
-        out = []
-        for i in np.argsort(-lex):
-            if lex[i] <= 0:
-                break
-            p = self.store.get_product(ix.keys[i])
-            if p is None or p.status != "active":
-                continue
-            if price_min is not None and (p.price is None or p.price < price_min):
-                continue
-            if price_max is not None and (p.price is None or p.price > price_max):
-                continue
-            out.append(p)
-            if len(out) >= k:
-                break
-        return out, "fallback"
+        """(products, how) from the shop's search engine (``SearchEngine.search``): how is "search", or
+        "unavailable" when the assistant runs without one (it then says so instead of guessing)."""
+        engine = self._component(self._search_fn)
+        if engine is None:
+            return [], "unavailable"
+        filters = {}
+        if price_min is not None:
+            filters["price_min"] = price_min
+        if price_max is not None:
+            filters["price_max"] = price_max
+        res = engine.search(query, filters=filters or None, size=max(k * 2, 5))
+        ids = [r["id"] for r in res.get("results", [])]
+        prods = self.store.get_products(ids)
+        out = [prods[i] for i in ids if i in prods and prods[i].status == "active"]
+        return out[:k], "search"
 
     def recommend(self, user_id: str | None, product: Product | None, query: str, k: int = 3) -> tuple[list[Product], str]:
-        """(products, how): the recommender (for the user, or items like ``product``), else search."""
-        rec = None
-        if self._rec_fn is not None:
-            try:
-                rec = self._rec_fn()
-            except Exception:  # noqa: BLE001 - recommender not built for this shop
-                rec = None
+        """(products, how). Items like ``product`` come from ``RecommendationService.similar``; a request
+        naming what is wanted ("a laptop for students") from search; otherwise the signed-in user's list
+        (the real-time service when it is running, else ``RecommendationService.recommend``), which is
+        trending items for an anonymous shopper. how: "recommender", "realtime", "search" or "unavailable"."""
+        rec = self._component(self._rec_fn)
+        exclude = {product.id} if product is not None else set()
         ids: list[str] = []
-        if rec is not None:
-            try:
-                if product is not None and hasattr(rec, "similar"):
-                    ids = _ids(rec.similar(product.id, k=k))
-                elif user_id and hasattr(rec, "recommend"):
-                    ids = _ids(rec.recommend(user_id=user_id, k=k))
-                elif hasattr(rec, "popular"):
-                    ids = _ids(rec.popular(k=k))
-            except Exception:  # noqa: BLE001 - e.g. a user the model has not seen
-                ids = []
+        how = "recommender"
+        try:
+            if product is not None and rec is not None:
+                ids = [r.id for r in rec.similar(product.id, n=k + 1)]
+            elif not query.strip():
+                rt = self._component(self._realtime_fn)
+                if rt is not None and user_id:
+                    ids, how = [x["id"] for x in rt.recommend(user=user_id, n=k)["items"]], "realtime"
+                elif rec is not None:
+                    ids = [r.id for r in rec.recommend(user=user_id, n=k)]
+        except (RuntimeError, KeyError, ValueError) as e:  # not trained yet, or a product it has not seen
+            log.info("assistant: no recommendations (%s); using search", e)
+            ids = []
         if ids:
             prods = self.store.get_products(ids)
-            return [prods[i] for i in ids if i in prods and i != (product.id if product else None)][:k], "recommender"
-        prods, how = self.search(query or (product.title if product else ""), k=k + 1)
-        return [p for p in prods if product is None or p.id != product.id][:k], "search" if how == "search" else "fallback"
-
-
-def _ids(result: Any) -> list[str]:
-    """Product ids from whatever a recommender returns (ids, (id, score) pairs, dicts, or {"items": [...]})."""
-    if isinstance(result, dict):
-        result = result.get("items") or result.get("results") or []
-    out = []
-    for r in result or []:
-        if isinstance(r, str):
-            out.append(r)
-        elif isinstance(r, dict):
-            out.append(str(r.get("id") or r.get("product_id")))
-        elif isinstance(r, (tuple, list)) and r:
-            out.append(str(r[0]))
-    return out
+            return [prods[i] for i in ids if i in prods and i not in exclude][:k], how
+        q = query if query.strip() or product is None else product.title
+        prods, how = self.search(q, k=k + 1)
+        return [p for p in prods if p.id not in exclude][:k], how
 
 
 # -- handoff --------------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ def test_multi_turn_references_both_languages(assistant):
     r = assistant.chat("mt-en", "is it in stock?", "u1")
     assert [c["id"] for c in r["citations"]] == ["product:P-XM5"] and "12" in r["reply"]
     r = assistant.chat("mt-zh", "我想找一款2000元以下的蓝牙耳机", "u2")
-    assert r["actions"][-1]["product_ids"] == ["P-BUDS"]
+    assert r["actions"][-1]["product_ids"][0] == "P-BUDS"  # the shop's search engine ranks it first
     r = assistant.chat("mt-zh", "这个防水吗", "u2")
     assert [c["id"] for c in r["citations"]] == ["product:P-BUDS"] and "IP54" in r["reply"]
     # the order number asked for is taken from the next message
@@ -112,14 +112,12 @@ def test_bad_input_is_rejected_with_the_field_named(assistant):
         assistant.chat("", "hi")
 
 
-def test_chat_api(shop):
+def test_chat_api(asst_shop):
     from fastapi.testclient import TestClient
 
     from shopmind.api.app import create_app
-    from shopmind.assistant.sample import load_bundle
 
-    load_bundle(shop.store, DATA / "kb.json")
-    client = TestClient(create_app(shop=shop))
+    client = TestClient(create_app(shop=asst_shop))  # no `with`: the shared shop stays open
     r = client.post("/api/chat", json={"conversation_id": "api1", "message": "能开增值税发票吗"})
     assert r.status_code == 200, r.text
     body = r.json()
@@ -132,3 +130,52 @@ def test_chat_api(shop):
     assert r.status_code == 200 and "SF1234567890" in r.json()["reply"]
     r = client.post("/api/chat", json={"conversation_id": "api3", "message": ""})
     assert r.status_code == 422 and "message" in r.json()["error"]
+
+
+def test_search_and_recommendations_in_chat_use_the_real_components(asst_shop, assistant):
+    r = assistant.chat("prod-1", "show me noise cancelling headphones under 2000", "u1")
+    assert r["intent"] == "product_search"
+    shown = r["actions"][-1]["product_ids"]
+    assert shown and all(asst_shop.store.get_product(i).price <= 2000 for i in shown)
+    assert {c["id"] for c in r["citations"]} == {f"product:{i}" for i in shown}
+    r = assistant.chat("prod-1", "can you recommend something similar to the first one?", "u1")
+    assert r["intent"] == "recommendation_request" and shown[0] not in r["actions"][-1]["product_ids"]
+    similar = [x.id for x in asst_shop.recommender.similar(shown[0], n=4) if x.id != shown[0]]
+    assert r["actions"][-1]["product_ids"] == similar[: len(r["actions"][-1]["product_ids"])]
+    r = assistant.chat("prod-2", "最近有什么值得买的推荐吗", None)
+    assert r["intent"] == "recommendation_request" and len(r["actions"][-1]["product_ids"]) == 3
+
+
+@pytest.fixture(scope="module")
+def demo_docs_assistant(tmp_path_factory, assistant):
+    """An assistant over the demo shop's 42 bilingual policy/FAQ documents."""
+    from shopmind.assistant import Assistant
+    from shopmind.demo import read_demo
+    from shopmind.kb import open_store
+
+    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('demo-docs') / 'kb.sqlite3'}")
+    store.upsert_documents(read_demo("documents"))
+    a = Assistant(store, intents=assistant.intents, encoder=assistant.encoder, persist=False)
+    yield a
+    store.close()
+
+
+@pytest.mark.parametrize("message, doc, words", [
+    ("how long do I have to return?", "doc-returns-en", "7 days"),
+    ("能开增值税发票吗", "doc-invoice-zh", "增值税专用发票"),
+    ("运费多少", "doc-shipping-zh", "运费"),
+    ("how much is shipping?", "doc-shipping-en", "shipping"),
+    ("do you ship internationally?", "doc-international-en", ""),
+    ("订单能撤销吗", "doc-order-cancel-zh", "取消"),
+    ("I forgot my password", "doc-account-en", "password"),
+    ("退款多久到账", "doc-refund-zh", ""),
+    ("how do I contact customer service?", "doc-customer-service-en", ""),
+    ("下单后还能改地址吗", "doc-change-address-zh", "地址"),
+    ("how do reward points work", "doc-membership-en", "points"),  # no intent of its own: the FAQ answers
+    ("保修多久", "doc-warranty-zh", "保修"),
+    ("my item arrived broken", "doc-damaged-items-en", ""),  # a complaint: the policy, then a ticket
+])
+def test_demo_shop_policies_are_cited(demo_docs_assistant, message, doc, words):
+    r = demo_docs_assistant.chat(f"demo-{message}", message)
+    assert r["citations"] and r["citations"][0]["id"] == f"doc:{doc}", (r["intent"], r["citations"], r["reply"])
+    assert words in r["reply"] and "[1]" in r["reply"]

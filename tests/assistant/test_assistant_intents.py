@@ -38,9 +38,10 @@ def test_default_model_understands_unseen_chinese(default):
     assert pred["快递怎么还没到"] == "track_order"
 
 
-@pytest.fixture(scope="module")
-def bitext_split(data_dir):
-    """A small stratified slice of the real Bitext data: 12 messages per intent to train, 4 to test."""
+@pytest.fixture(scope="session")
+def bitext_slice(data_dir):
+    """A small stratified slice of the real Bitext data, encoded once: 12 messages per intent to train,
+    4 held out to test ((texts, labels, vectors) for each side)."""
     texts, labels = I.read_intent_csv(data_dir / "support" / "bitext" / "support.csv")
     by = defaultdict(list)
     for t, l in zip(texts, labels):
@@ -51,42 +52,56 @@ def bitext_split(data_dir):
         pick = rng.permutation(len(items))[:16]
         tr += [(items[i], l) for i in pick[:12]]
         te += [(items[i], l) for i in pick[12:]]
-    return tr, te
+    vecs = I.encoder_fn("e5")([t for t, _ in tr + te])
+    side = lambda rows, v: ([t for t, _ in rows], [l for _, l in rows], v)  # noqa: E731
+    return side(tr, vecs[: len(tr)]), side(te, vecs[len(tr):])
 
 
-def test_training_on_real_bitext_messages_each_family(bitext_split, tmp_path):
+FAMILY = {"order": ("cancel_order", "change_order", "place_order", "track_order"),
+          "refund": ("check_refund_policy", "get_refund", "track_refund"),
+          "delivery": ("delivery_options", "delivery_period"), "invoice": ("check_invoice", "get_invoice"),
+          "payment": ("check_payment_methods", "payment_issue"),
+          "account": ("create_account", "delete_account", "edit_account", "recover_password",
+                      "registration_problems", "switch_account"),
+          "address": ("change_shipping_address", "set_up_shipping_address"),
+          "contact": ("contact_customer_service", "contact_human_agent"), "feedback": ("complaint", "review"),
+          "fee": ("check_cancellation_fee",), "newsletter": ("newsletter_subscription",)}
+FAMILY_OF = {i: f for f, members in FAMILY.items() for i in members}
+
+
+def test_training_on_real_bitext_messages_each_family(bitext_slice, tmp_path):
     import csv
 
-    tr, te = bitext_split
+    (tr_texts, tr_labels, tr_vecs), (texts, gold, vecs) = bitext_slice
     path = tmp_path / "train.csv"
     with path.open("w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["instruction", "intent", "category"])
-        w.writerows([t, l, "x"] for t, l in tr)
-    model = I.train_intents(path, out=tmp_path / "m.npz")
-    assert len(model.labels) == 27
-    family = {"order": ("cancel_order", "change_order", "place_order", "track_order"),
-              "refund": ("check_refund_policy", "get_refund", "track_refund"),
-              "delivery": ("delivery_options", "delivery_period"), "invoice": ("check_invoice", "get_invoice"),
-              "payment": ("check_payment_methods", "payment_issue"),
-              "account": ("create_account", "delete_account", "edit_account", "recover_password",
-                          "registration_problems", "switch_account"),
-              "address": ("change_shipping_address", "set_up_shipping_address"),
-              "contact": ("contact_customer_service", "contact_human_agent"), "feedback": ("complaint", "review"),
-              "fee": ("check_cancellation_fee",), "newsletter": ("newsletter_subscription",)}
-    texts = [t for t, _ in te]
-    gold = [l for _, l in te]
-    pred = model.predict(texts)
-    fam_of = {i: f for f, members in family.items() for i in members}
-    assert set(fam_of) == set(model.labels)
-    for fam in family:
-        idx = [i for i, g in enumerate(gold) if fam_of[g] == fam]
-        acc = np.mean([fam_of[pred[i]] == fam for i in idx])  # right family, from held-out real messages
+        w.writerows([t, l, "x"] for t, l in zip(tr_texts, tr_labels))
+    model = I.train_intents(path, out=tmp_path / "m.npz", vectors=tr_vecs)  # the CSV path, vectors reused
+    assert len(model.labels) == 27 and set(FAMILY_OF) == set(model.labels)
+    pred = model.predict(texts, vecs)
+    for fam in FAMILY:
+        idx = [i for i, g in enumerate(gold) if FAMILY_OF[g] == fam]
+        acc = np.mean([FAMILY_OF[pred[i]] == fam for i in idx])  # right family, from held-out real messages
         assert acc >= 0.85, (fam, acc)
     assert np.mean(np.array(pred) == np.array(gold)) >= 0.85
     # the saved file gives the same probabilities (npz, no pickle)
     loaded = I.IntentModel.load(tmp_path / "m.npz")
-    assert np.allclose(loaded.predict_proba(texts[:20]), model.predict_proba(texts[:20]), atol=2e-3)
+    assert np.allclose(loaded.predict_proba(texts[:20], vecs[:20]), model.predict_proba(texts[:20], vecs[:20]), atol=2e-3)
+
+
+def test_default_model_understands_english_bitext_messages(default, bitext_slice):
+    """The shipped model never saw Bitext: its own English examples must carry over to real messages."""
+    (tr_texts, tr_labels, tr_vecs), (te_texts, te_labels, te_vecs) = bitext_slice
+    texts, gold = tr_texts + te_texts, tr_labels + te_labels
+    pred = np.array(default.predict(texts, np.vstack([tr_vecs, te_vecs])))
+    assert np.mean(pred == np.array(gold)) >= 0.95
+    for fam in FAMILY:
+        idx = [i for i, g in enumerate(gold) if FAMILY_OF[g] == fam]
+        assert np.mean(pred[idx] == np.array(gold)[idx]) >= 0.85, fam
+    train_texts, _ = I.read_intent_csv(I.DEFAULT_EXAMPLES)
+    assert not {t.lower() for t in texts} & {t.lower() for t in train_texts}  # none of them in training
 
 
 def test_read_intent_csv_names_bad_input(tmp_path):

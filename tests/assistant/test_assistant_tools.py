@@ -1,4 +1,5 @@
-"""Every tool on a real SQLite knowledge base: orders (owner only), documents, products, tickets."""
+"""Every tool on a real SQLite knowledge base: orders (owner only), documents, products, the shop's real
+search engine and recommender, tickets."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from shopmind.assistant.sample import load_bundle
-from shopmind.assistant.tools import DocsTool, OrderTool, ProductTool, Tickets
+from shopmind.assistant.safety import strip_injection
+from shopmind.assistant.tools import DocsTool, OrderTool, ProductTool, Tickets, split_sentences
 from shopmind.kb.models import DocumentIn, OrderIn, ProductIn
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "assistant"
@@ -32,10 +34,19 @@ def test_order_lookup_only_for_owner(kb):
     assert tool.titles(tool.get("A-1002", "u1")) == {"P-MBA": "Apple MacBook Air 13 M2 Laptop", "P-KB": "罗技 G610 机械键盘 红轴"}
 
 
-def test_document_retrieval_hybrid_and_i_dont_know(kb):
-    from shopmind.embed import get_encoder
+def _copy_cached_vectors(src, dst, encoder) -> None:
+    """Seed ``dst``'s vector cache with the document-sentence vectors ``src`` already holds (the same
+    texts under the same model id), so a fresh store does not encode them again."""
+    from shopmind.embed import text_key
 
-    docs = DocsTool(kb, get_encoder("e5"))
+    keys = [text_key(f"{d.title}: {s}") for d in src.documents() for s in split_sentences(strip_injection(d.body))]
+    dst.put_vectors(encoder.name, src.get_vectors(encoder.name, keys))
+
+
+def test_document_retrieval_hybrid_and_i_dont_know(kb, kb_store, assistant):
+    encoder = assistant.encoder
+    _copy_cached_vectors(kb_store, kb, encoder)
+    docs = DocsTool(kb, encoder)
     p = docs.search("能开增值税发票吗", intent="get_invoice", lang="zh")[0]
     assert p.doc.id == "invoice-zh" and any("增值税专用发票" in s for s in p.sentences)
     p = docs.search("how long does delivery take", intent="delivery_period", lang="en")[0]
@@ -51,7 +62,7 @@ def test_document_retrieval_hybrid_and_i_dont_know(kb):
 
 
 def test_product_references_facts_and_reviews(kb):
-    tool = ProductTool(kb)
+    tool = ProductTool(kb)  # references resolve from the catalog's own names and model codes
     assert [p.id for p in tool.resolve("does the WH-1000XM5 have noise cancelling?", ["WH-1000XM5"])] == ["P-XM5"]
     assert [p.id for p in tool.resolve("华为Mate 60 Pro防水吗", ["华为Mate"])] == ["P-MATE60"]
     assert [p.id for p in tool.resolve("does the ThinkPad X1 have a touch screen", ["X1"])] == ["P-X1"]
@@ -64,30 +75,45 @@ def test_product_references_facts_and_reviews(kb):
     assert tool.review_summary(kb.get_product("P-KB")) is None
 
 
-def test_product_search_fallback_with_price_limit(kb):
-    tool = ProductTool(kb)  # no search engine wired: names only, said so by how == "fallback"
+def test_product_search_runs_the_shops_search_engine(asst_shop, assistant):
+    tool = assistant.products
     prods, how = tool.search("蓝牙耳机", price_max=2000)
-    assert how == "fallback" and [p.id for p in prods] == ["P-BUDS"]
-    prods, _ = tool.search("headphones", price_max=2000)
-    assert [p.id for p in prods] == ["P-QC45"]
-    recs, how = tool.recommend("u1", kb.get_product("P-XM5"), "headphones")
-    assert how == "fallback" and "P-XM5" not in [p.id for p in recs]
+    assert how == "search" and prods[0].id == "P-BUDS" and all(p.price <= 2000 for p in prods)
+    prods, how = tool.search("noise cancelling headphones", k=2)
+    assert how == "search" and {p.id for p in prods} <= {"P-XM5", "P-QC45", "P-BUDS"} and "P-XM5" in {p.id for p in prods}
+    # the same order the engine gives for the same request
+    engine = asst_shop.search.search("手机", filters={"price_max": 8000}, size=5)
+    prods, _ = tool.search("手机", price_max=8000, k=5)
+    assert [p.id for p in prods] == [r["id"] for r in engine["results"]][: len(prods)] and "P-MI14" in [p.id for p in prods]
+    # a product added to the catalog is found after the engine follows the change
+    asst_shop.store.upsert_products([ProductIn(id="P-Q30", title="Anker Soundcore Q30 降噪蓝牙耳机 Headphones",
+                                               brand="Anker", category="Electronics > Audio > Headphones",
+                                               price=599, stock=9)])
+    try:
+        asst_shop.search.refresh()
+        prods, _ = tool.search("Soundcore Q30")
+        assert prods and prods[0].id == "P-Q30"
+    finally:
+        asst_shop.store.delete_product("P-Q30")
+        asst_shop.search.refresh()
+    assert "P-Q30" not in [p.id for p in tool.search("Soundcore Q30")[0]]
+    # without a search engine the tool says so instead of guessing from names
+    assert ProductTool(asst_shop.store).search("蓝牙耳机") == ([], "unavailable")
 
 
-def test_product_search_uses_the_shop_search_engine_when_present(kb):
-    class Engine:
-        def __init__(self):
-            self.calls = []
-
-        def search(self, q, filters=None, size=20):
-            self.calls.append((q, filters, size))
-            return {"results": [{"id": "P-MI14"}, {"id": "P-MATE60"}]}
-
-    eng = Engine()
-    tool = ProductTool(kb, search=lambda: eng)
-    prods, how = tool.search("手机", price_max=8000)
-    assert how == "search" and [p.id for p in prods] == ["P-MI14", "P-MATE60"]
-    assert eng.calls == [("手机", {"price_max": 8000}, 3)]
+def test_recommendations_come_from_the_shops_recommender(asst_shop, assistant):
+    tool, rec = assistant.products, asst_shop.recommender
+    xm5 = asst_shop.store.get_product("P-XM5")
+    prods, how = tool.recommend("u1", xm5, "")
+    assert how == "recommender" and "P-XM5" not in [p.id for p in prods]
+    assert [p.id for p in prods] == [r.id for r in rec.similar("P-XM5", n=4) if r.id != "P-XM5"][: len(prods)]
+    assert {p.id for p in prods} & {"P-QC45", "P-BUDS"}  # browsed together with the XM5
+    prods, how = tool.recommend("shopper0", None, "")  # a known shopper: the personal list
+    assert how == "recommender" and [p.id for p in prods] == [r.id for r in rec.recommend(user="shopper0", n=3)]
+    prods, how = tool.recommend(None, None, "")  # anonymous: what is trending
+    assert how == "recommender" and len(prods) == 3
+    prods, how = tool.recommend(None, None, "laptop")  # asks for something: search decides
+    assert how == "search" and prods[0].id in {"P-X1", "P-MBA"}
 
 
 def test_tickets_store_masked_transcripts(kb):
