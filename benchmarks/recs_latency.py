@@ -31,6 +31,7 @@ def main() -> None:
     ap.add_argument("--sasrec", default=None, help="SASRec params JSON to include it in the fitted blend")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--home", default=None, help="with --service: reuse a shop home loaded by an earlier run")
+    ap.add_argument("--profile", action="store_true", help="with --service: cProfile 200 calls, print the top")
     ap.add_argument("--service", action="store_true",
                     help="time the whole serving path (RecommendationService on a SQLite shop holding Beauty)")
     a = ap.parse_args()
@@ -38,7 +39,7 @@ def main() -> None:
 
     torch.set_num_threads(a.threads)
     if a.service:
-        service_latency(a.users, a.home)
+        service_latency(a.users, a.home, a.profile)
         return
     data = load_sequences(data_dir() / "recs/amazon-beauty/Beauty.txt")
     path = a.model
@@ -67,9 +68,10 @@ def main() -> None:
           f"p50 {np.percentile(ms, 50):.2f} ms, p95 {np.percentile(ms, 95):.2f} ms, p99 {np.percentile(ms, 99):.2f} ms")
 
 
-def service_latency(n_users: int, home: str | None = None) -> None:
+def service_latency(n_users: int, home: str | None = None, profile: bool = False) -> None:
     """Load Beauty into a temporary shop (items as products with their attribute ids, sequences as view
-    events), train the service (item-kNN + EASE + content), then time `recommend(user)` with rules + MMR."""
+    events), train the service (item-kNN + EASE + content), then time `recommend(user)` with rules + MMR.
+    With --home of an earlier run whose trained models are saved there, reuses them (no retraining)."""
     from shopmind.config import Settings
     from shopmind.kb.models import EventIn, ProductIn
     from shopmind.shop import Shop
@@ -80,7 +82,7 @@ def service_latency(n_users: int, home: str | None = None) -> None:
     shop = Shop(Settings(home=Path(home or tempfile.mkdtemp()), encoder="minilm"))
     print(f"shop home {shop.settings.home}")
     t0 = time.perf_counter()
-    if home is None:
+    if shop.store.count_products() == 0:
         shop.store.upsert_products(
             ProductIn(id=i, title=f"beauty product {i}", category=f"Beauty > group {attrs.get(i, [0])[0] % 20}",
                       stock=10, attributes={f"a{x}": True for x in attrs.get(i, [])[:8]})
@@ -90,12 +92,25 @@ def service_latency(n_users: int, home: str | None = None) -> None:
               for u, s in zip(data.user_ids, data.sequences) for t, k in enumerate(s)]
         shop.store.add_events(ev)
     print(f"shop loaded in {time.perf_counter() - t0:.0f}s")
-    info = shop.recommender.train(["itemknn", "ease"])
-    print(f"trained: {info}")
     svc = shop.recommender
+    if svc.blend is None:
+        info = svc.train(["itemknn", "ease"])
+        print(f"trained: {info}")
+    else:
+        print(f"reusing the models saved in {svc.path}")
     rng = np.random.default_rng(0)
     users = rng.choice(data.user_ids, n_users, replace=False)
     svc.recommend(user=str(users[0]), n=10)
+    if profile:
+        import cProfile
+        import pstats
+
+        pr = cProfile.Profile()
+        pr.enable()
+        for u in users[:200]:
+            svc.recommend(user=str(u), n=10)
+        pr.disable()
+        pstats.Stats(pr).sort_stats("cumulative").print_stats(25)
     times = []
     for u in users:
         t = time.perf_counter()

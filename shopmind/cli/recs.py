@@ -30,6 +30,7 @@ def recommend_command(
     n: int = typer.Option(10, "--n", min=1, max=100),
     category: Optional[str] = typer.Option(None, "--category"),
     diversity: Optional[float] = typer.Option(None, "--diversity", min=0.0, max=1.0),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Reason language zh/en (default: user's, else product's)."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Recommend products for a user or session (or similar / bought-together products)."""
@@ -37,12 +38,12 @@ def recommend_command(
     try:
         svc = shop.recommender
         if similar:
-            recs = svc.similar(similar, n)
+            recs = svc.similar(similar, n, lang=lang)
         elif together:
-            recs = svc.bought_together(together, n)
+            recs = svc.bought_together(together, n, lang=lang)
         else:
             hist = [i.strip() for i in items.split(",") if i.strip()]
-            recs = svc.recommend(user=user, items=hist, n=n, category=category, diversity=diversity)
+            recs = svc.recommend(user=user, items=hist, n=n, category=category, diversity=diversity, lang=lang)
     except (KeyError, ValueError, RuntimeError) as e:
         _fail(str(e))
         return

@@ -51,6 +51,12 @@ class EASE(Recommender):
 
     def score(self, histories: list[np.ndarray]) -> np.ndarray:
         w = recency_weights(histories, float(self.params["recency"]))
+        if len(histories) == 1:  # serving: one user, a weighted sum of B's history rows (no sparse build)
+            h = np.asarray(histories[0], dtype=np.int64)
+            if w is None:
+                h = np.unique(h)
+                return self.B[h].sum(axis=0, dtype=np.float32)[None, :]
+            return (np.asarray(w[0], np.float32) @ self.B[h])[None, :]
         return np.asarray(history_matrix(histories, self.n_items, w) @ self.B, dtype=np.float32)
 
     def _item_scores(self, k: int) -> np.ndarray:

@@ -70,6 +70,17 @@ class ItemKNN(Recommender):
 
     def score(self, histories: list[np.ndarray]) -> np.ndarray:
         w = recency_weights(histories, float(self.params["recency"]))
+        if len(histories) == 1:  # serving: sum the history's CSR rows directly (no sparse build)
+            h = np.asarray(histories[0], dtype=np.int64)
+            if w is None:
+                h, ww = np.unique(h), None
+            else:
+                ww = np.asarray(w[0], np.float32)
+            ptr, ind, dat = self.S.indptr, self.S.indices, self.S.data
+            lens = ptr[h + 1] - ptr[h]
+            sel = np.concatenate([np.arange(ptr[k], ptr[k + 1]) for k in h]) if len(h) else np.zeros(0, np.int64)
+            vals = dat[sel] if ww is None else dat[sel] * np.repeat(ww, lens)
+            return np.bincount(ind[sel], weights=vals, minlength=self.n_items).astype(np.float32)[None, :]
         return np.asarray((history_matrix(histories, self.n_items, w) @ self.S).toarray(), dtype=np.float32)
 
     def _item_scores(self, k: int) -> np.ndarray:

@@ -158,3 +158,18 @@ def test_blend_weights_change_the_ranking(clusters):
     from shopmind.recommend.blend import standardize
 
     np.testing.assert_allclose(only_ease.score(h), standardize(ease.score(h)), rtol=1e-5)
+
+
+@pytest.mark.parametrize("name,params", [("itemknn", {}), ("itemknn", {"recency": 0.6}), ("ease", {"l2": 10.0}),
+                                         ("ease", {"l2": 10.0, "recency": 0.6})])
+def test_single_history_fast_path_matches_batch(clusters, name, params):
+    """Serving scores one history without building a sparse matrix: same numbers as the batch path."""
+    import numpy as np
+
+    from shopmind.recommend.models import make
+
+    m = make(name, **params).fit(clusters)
+    h = np.array([3, 4, 5, 4, 9], dtype=np.int64)  # with a repeat
+    batch = m.score([h, np.array([0], dtype=np.int64)])[0]
+    assert np.allclose(m.score([h])[0], batch, atol=1e-5)
+    assert np.allclose(m.score([np.zeros(0, np.int64)])[0], 0.0)

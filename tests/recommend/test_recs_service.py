@@ -161,3 +161,54 @@ def test_api_routes(served):
     assert client.get("/api/products/p11/bought-together").json()["items"][0]["id"] == "p12"
     assert client.get("/api/products/nope/bought-together").status_code == 404
     assert client.get("/api/recommend", params={"n": 0}).status_code == 422
+
+
+def test_reason_language_and_ui_fields(served):
+    from shopmind.kb.models import UserIn
+
+    shop, _ = served
+    svc = shop.recommender
+    # the web UI's fields: currency, brand and the first image of each product
+    p = shop.store.get_product("p21")
+    shop.store.upsert_products([ProductIn(**{**p.model_dump(include=set(ProductIn.model_fields)),
+                                             "currency": "cny", "images": ["https://img/p21-a.jpg", "https://img/p21-b.jpg"]})])
+    sim = {r.id: r.as_dict() for r in svc.similar("p20", n=7)}
+    assert sim["p21"]["currency"] == "CNY" and sim["p21"]["image"] == "https://img/p21-a.jpg"
+    assert sim["p21"]["brand"] == "brand2" and all("image" in d and "currency" in d for d in sim.values())
+    # explicit lang, the user's language from the store, and the English default for English products
+    zh = svc.recommend(user="u0", n=2, diversity=0.0, lang="zh")
+    because = shop.store.get_product(zh[0].extra["because"])
+    assert zh[0].reason == f"因为您看过 {because.title}" and zh[0].lang == "zh"
+    assert svc.recommend(user="u0", n=2, diversity=0.0)[0].reason.startswith("because you viewed ")
+    shop.store.upsert_users([UserIn(id="u6", language="zh-CN")])
+    assert all(r.lang == "zh" for r in svc.recommend(user="u6", n=3))
+    assert svc.recommend(user="u6", n=3, lang="en")[0].lang == "en"
+    cold = svc.recommend(user="stranger", n=2, lang="zh")
+    assert all(r.reason.endswith(" 热销") for r in cold), [r.reason for r in cold]
+    assert svc.similar("p21", n=1, lang="zh")[0].reason.startswith("与 ")
+    assert svc.bought_together("p11", n=1, lang="zh")[0].reason.startswith("常与 ")
+    with pytest.raises(ValueError, match="lang"):
+        svc.recommend(user="u0", n=2, lang="fr")
+
+
+def test_api_lang_param(served):
+    from fastapi.testclient import TestClient
+
+    from shopmind.api.app import create_app
+
+    shop, _ = served
+    client = TestClient(create_app(shop=shop))
+    body = client.get("/api/recommend", params={"user": "stranger", "n": 2, "lang": "zh"}).json()
+    assert all(i["reason"].endswith(" 热销") and "currency" in i and "brand" in i for i in body["items"])
+    assert client.get("/api/products/p21/similar", params={"lang": "xx"}).status_code == 422
+
+
+def test_because_lookup_matches_similarity_matrix(served):
+    import numpy as np
+
+    shop, _ = served
+    svc = shop.recommender
+    S = svc.knn.S
+    rows = np.arange(S.shape[0])
+    for j in range(S.shape[0]):
+        assert np.allclose(svc._knn_sims(svc.knn, rows, j), S[:, [j]].toarray().ravel())

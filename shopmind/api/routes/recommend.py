@@ -32,12 +32,14 @@ def recommend(
     n: int = Query(10, ge=1, le=100),
     category: str | None = Query(None, description="Only this category (prefix of ' > ' paths)."),
     diversity: float | None = Query(None, ge=0.0, le=1.0, description="MMR weight of diversity."),
+    lang: str | None = Query(None, max_length=10, description="Reason language zh/en (default: the user's, else the product's)."),
 ) -> dict[str, Any]:
     """Blended personal recommendations with a reason per item; new users get trending items."""
     extra = [i.strip() for i in (items or "").split(",") if i.strip()]
     hist = _session_items(shop, user, session) + extra
     try:
-        recs = shop.recommender.recommend(user=user, items=hist, n=n, category=category, diversity=diversity)
+        recs = shop.recommender.recommend(user=user, items=hist, n=n, category=category, diversity=diversity,
+                                           lang=lang)
     except RuntimeError as e:
         raise HTTPException(503, detail=str(e)) from e
     except ValueError as e:
@@ -46,24 +48,38 @@ def recommend(
 
 
 @router.get("/products/{product_id}/similar")
-def similar(shop: ShopDep, product_id: str, n: int = Query(10, ge=1, le=100)) -> dict[str, Any]:
+def similar(
+    shop: ShopDep,
+    product_id: str,
+    n: int = Query(10, ge=1, le=100),
+    lang: str | None = Query(None, max_length=10, description="Reason language zh/en (default: the user's, else the product's)."),
+) -> dict[str, Any]:
     """Products similar to this one (behaviour and content; content only for new products)."""
     try:
-        recs = shop.recommender.similar(product_id, n=n)
+        recs = shop.recommender.similar(product_id, n=n, lang=lang)
     except KeyError as e:
         raise HTTPException(404, detail=f"unknown product {product_id!r}") from e
+    except ValueError as e:
+        raise HTTPException(422, detail=str(e)) from e
     except RuntimeError as e:
         raise HTTPException(503, detail=str(e)) from e
     return {"product_id": product_id, "items": [r.as_dict() for r in recs]}
 
 
 @router.get("/products/{product_id}/bought-together")
-def bought_together(shop: ShopDep, product_id: str, n: int = Query(10, ge=1, le=100)) -> dict[str, Any]:
+def bought_together(
+    shop: ShopDep,
+    product_id: str,
+    n: int = Query(10, ge=1, le=100),
+    lang: str | None = Query(None, max_length=10, description="Reason language zh/en (default: the user's, else the product's)."),
+) -> dict[str, Any]:
     """Products bought (or viewed) together with this one."""
     try:
-        recs = shop.recommender.bought_together(product_id, n=n)
+        recs = shop.recommender.bought_together(product_id, n=n, lang=lang)
     except KeyError as e:
         raise HTTPException(404, detail=f"unknown product {product_id!r}") from e
+    except ValueError as e:
+        raise HTTPException(422, detail=str(e)) from e
     except RuntimeError as e:
         raise HTTPException(503, detail=str(e)) from e
     return {"product_id": product_id, "items": [r.as_dict() for r in recs]}
