@@ -55,7 +55,7 @@ class DenseIndex:
 
         rows = np.flatnonzero(self.alive[: self.n])
         ann = hnswlib.Index(space="ip", dim=self.dim)
-        ann.init_index(max_elements=max(self.n * 2, 1024), ef_construction=200, M=self.M, allow_replace_deleted=False)
+        ann.init_index(max_elements=max(self.n * 2, 1024), ef_construction=100, M=self.M)
         ann.add_items(self.vectors[rows], rows)
         ann.set_ef(self.ef)
         self.ann = ann

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import math
+import warnings
 import threading
 import time
 from pathlib import Path
@@ -35,7 +36,7 @@ class SearchEngine:
     """Hybrid product search over one store; see the module docstring for the pipeline."""
 
     def __init__(self, store: Any, index: IndexSet, encoder: Any | None = None, ranker: Ranker | None = None,
-                 index_dir: Path | None = None, k_lexical: int = 100, k_dense: int = 100, rank_depth: int = 200,
+                 index_dir: Path | None = None, k_lexical: int = 100, k_dense: int = 100, rank_depth: int = 150,
                  dense_margin: float = 0.1) -> None:
         self.store = store
         self.ix = index
@@ -259,12 +260,13 @@ class SearchEngine:
         order = sorted(fused, key=lambda r: (-fused[r], r))
         # "matched" is what the lexical index matched: with none, the search falls back (see search())
         out = {"order": order, "scores": fused, "matched": matched, "lex": lex, "candidates": None,
-               "dense": dict(zip(dense_rows.tolist(), dense_sims.tolist()))}
+               "dense": dict(zip(dense_rows.tolist(), dense_sims.tolist())), "qvec": qvec,
+               "dense_rows": dense_rows, "lex_top": lex_top}
         if method == "hybrid" or self.ranker is None or not order:
             return out
         rows = np.asarray(order[: self.rank_depth], dtype=np.int64)
         c = self._candidates(rows, lex, lex_top, dense_rows, qvec, fused)
-        c.extra["fields"] = fields
+        c.extra.update(fields=fields, matched=len(matched))
         X = feat.compute(self.ix, pq, c, self.popularity(), self.ntitle)
         s = self.ranker.predict(X)
         ranked = rows[np.lexsort((rows, -s))]
@@ -299,19 +301,16 @@ class SearchEngine:
             m = flt.mask(self.ix.catalog, flt.check_filters(pq.filters)) if pq.filters else None
             res = self.retrieve(pq, m, "hybrid")
             if not res["order"] and m is not None:
+                m = None
                 res = self.retrieve(pq, None, "hybrid")
             rows = np.asarray(res["order"][:depth], dtype=np.int64)
             if len(rows) == 0:
                 return np.zeros((0, len(feat.FEATURES)), np.float32), []
-            qvec = self._encode(pq.text or pq.normalized)
-            lex = res["lex"]
-            lex_top = self._top(lex, self.k_lexical)
-            dense_rows = (self.ix.dense.search(qvec, self.k_dense, m)[0] if qvec is not None
-                          else np.zeros(0, np.int64))
-            c = self._candidates(rows, lex, lex_top, dense_rows, qvec, res["scores"])
+            qvec, lex = res["qvec"], res["lex"]
+            c = self._candidates(rows, lex, res["lex_top"], res["dense_rows"], qvec, res["scores"])
             fields: dict = {}
             self._lexical(pq, m, fields)
-            c.extra["fields"] = fields
+            c.extra.update(fields=fields, matched=len(res["matched"]))
             X = feat.compute(self.ix, pq, c, self.popularity(), self.ntitle)
             return X, [self.ix.catalog.ids[r] for r in rows]
 
@@ -412,16 +411,18 @@ class SearchEngine:
             floor = max(dense.values()) - self.dense_margin
             order = [r for r in order if (len(lex) > r and lex[r] > 0) or dense.get(r, 1.0) >= floor]
         scores = dict(res["scores"])
-        seen = set(order)
-        rest = [int(r) for r in res["matched"] if int(r) not in seen and len(lex) > r and lex[r] > 0]
-        if rest:
-            rest_arr = np.asarray(rest, dtype=np.int64)
-            rest_arr = rest_arr[np.lexsort((rest_arr, -lex[rest_arr]))]
-            floor = min(scores.values(), default=0.0)
-            top_lex = float(lex[rest_arr[0]]) or 1.0
-            for r in rest_arr.tolist():
-                scores[r] = floor - 1.0 + float(lex[r]) / top_lex * 0.5
-            order += rest_arr.tolist()
+        matched = np.asarray(res["matched"], dtype=np.int64)
+        if len(matched) and len(lex):
+            keep = np.ones(len(lex), dtype=bool)
+            keep[np.asarray(order, dtype=np.int64)] = False
+            rest_arr = matched[keep[matched] & (lex[matched] > 0)]
+            if len(rest_arr):
+                rest_arr = rest_arr[np.lexsort((rest_arr, -lex[rest_arr]))]
+                floor = min(scores.values(), default=0.0)
+                top_lex = float(lex[rest_arr[0]]) or 1.0
+                tail_scores = floor - 1.0 + lex[rest_arr] / top_lex * 0.5
+                scores.update(zip(rest_arr.tolist(), tail_scores.tolist()))
+                order += rest_arr.tolist()
         return order, scores
 
     def _result(self, row: int, scores: dict[int, float], applied: dict[int, str]) -> dict[str, Any]:
@@ -514,5 +515,8 @@ def load_ranker(home: Path | None) -> Ranker | None:
     """The shop's trained ranker (<home>/models/search_ranker.lgb), else the shipped default, else None."""
     for p in ([home / "models" / "search_ranker.lgb"] if home else []) + [DEFAULT_MODEL]:
         if p.exists():
-            return Ranker.load(p)
+            try:
+                return Ranker.load(p)
+            except ValueError as e:  # built for other features: search still works on fused order
+                warnings.warn(f"search ranker {p} not used: {e}", stacklevel=2)
     return None

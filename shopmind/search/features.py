@@ -22,7 +22,9 @@ FEATURES: tuple[str, ...] = (
     "phrase_in_title", "last_term_in_title", "first_term_in_title", "bigram_frac", "digits_matched",
     "first_match_pos", "title_precision", "brand_in_query", "attr_boosts", "category_boost", "price_fit",
     "popularity", "in_stock", "char3_containment", "synonym_in_title", "corrected",
+    "tail_coverage", "last_term_in_tail", "query_matches_log", "bm25_max", "dense_max",
 )
+TAIL = 3  # the last title words usually name the product type ("... Wood and Concrete Coating")
 MISSING_RANK = math.log2(1 + 1000)
 
 
@@ -66,6 +68,9 @@ def compute(ix: IndexSet, pq: ParsedQuery, c: Candidates, popularity: np.ndarray
         X[:, F[f"bm25_{f}"]] = fs[f]
     X[:, F["dense_cos"]] = c.dense
     X[:, F["dense_gap"]] = c.dense - float(c.dense.max())
+    X[:, F["bm25_max"]] = float(c.bm25.max())
+    X[:, F["dense_max"]] = float(c.dense.max())
+    X[:, F["query_matches_log"]] = math.log1p(float(c.extra.get("matched", 0)))
     X[:, F["bm25_rank"]] = c.bm25_rank
     X[:, F["dense_rank"]] = c.dense_rank
     X[:, F["rrf"]] = c.rrf
@@ -120,6 +125,9 @@ def compute(ix: IndexSet, pq: ParsedQuery, c: Candidates, popularity: np.ndarray
         xj[col["phrase_in_title"]] = 1.0 if qtext and qtext in ntitle else 0.0
         xj[col["last_term_in_title"]] = 1.0 if last_id in tset else 0.0
         xj[col["first_term_in_title"]] = 1.0 if first_id in tset else 0.0
+        tail = set(seq[-TAIL:])
+        xj[col["tail_coverage"]] = len(qset & tail) / nq
+        xj[col["last_term_in_tail"]] = 1.0 if last_id in tail else 0.0
         if qbigrams and len(seq) > 1:
             tb = set(zip(seq, seq[1:]))
             xj[col["bigram_frac"]] = len(qbigrams & tb) / len(qbigrams)

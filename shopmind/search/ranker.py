@@ -26,7 +26,8 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "bagging_fraction": 0.8,
     "bagging_freq": 1,
     "lambdarank_truncation_level": 20,
-    "num_threads": 2,
+    "num_threads": 1,  # OpenMP spinning on a busy 2-core machine is far slower than one thread
+    "force_row_wise": True,
     "verbose": -1,
     "seed": 7,
 }
@@ -119,6 +120,8 @@ def fit(groups: list[tuple[np.ndarray, np.ndarray]], valid: list[tuple[np.ndarra
     y = np.concatenate([g[1] for g in groups]).astype(int)
     max_label = int(y.max()) if len(y) else 1
     p = dict(DEFAULT_PARAMS, **(params or {}))
+    if "min_data_in_leaf" not in (params or {}):  # small judgment files: leaves must still be able to split
+        p["min_data_in_leaf"] = int(min(p["min_data_in_leaf"], max(5, len(y) // 50)))
     p["label_gain"] = [float(i) for i in range(max(max_label + 1, 2))]
     ds = lgb.Dataset(X, y, group=[len(g[1]) for g in groups], feature_name=list(FEATURES), free_raw_data=True)
     sets, names = [ds], ["train"]
@@ -138,7 +141,7 @@ def fit(groups: list[tuple[np.ndarray, np.ndarray]], valid: list[tuple[np.ndarra
     return Ranker(booster)
 
 
-def training_groups(engine: Any, judgments: pd.DataFrame, queries: list[str], depth: int = 100,
+def training_groups(engine: Any, judgments: pd.DataFrame, queries: list[str], depth: int | None = None,
                     log: Callable[[str], None] | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
     """Features and integer labels of each query's retrieved candidates (unjudged = 0)."""
     lo = float(judgments["grade"].min())
@@ -149,7 +152,7 @@ def training_groups(engine: Any, judgments: pd.DataFrame, queries: list[str], de
         judged = by_q.get(q)
         if not judged:
             continue
-        X, ids = engine.candidate_features(q, depth=depth)
+        X, ids = engine.candidate_features(q, depth=depth or engine.rank_depth)
         if len(ids) == 0:
             continue
         y = np.asarray([int(round((judged.get(pid, lo) - lo) * scale)) for pid in ids], dtype=int)

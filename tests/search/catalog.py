@@ -1,0 +1,58 @@
+"""A small hand-written zh/en catalog for the search tests (real products' kind of data, no mocks)."""
+
+from __future__ import annotations
+
+from shopmind.kb.models import ProductIn
+
+P = ProductIn
+
+PRODUCTS: list[ProductIn] = [
+    P(id="nk-red-1", title="Nike Air Zoom Pegasus running shoes", brand="Nike", category="Shoes > Running",
+      price=259.0, currency="CNY", stock=12, attributes={"color": "red", "size": "42"}),
+    P(id="nk-red-2", title="Nike Revolution 6 road running shoes", brand="Nike", category="Shoes > Running",
+      price=399.0, currency="CNY", stock=3, attributes={"color": "red"}),
+    P(id="nk-blk-1", title="Nike Court Vision low sneakers", brand="Nike", category="Shoes > Sneakers",
+      price=289.0, currency="CNY", stock=0, attributes={"color": "black"}),
+    P(id="ad-red-1", title="Adidas Duramo SL running shoes", brand="Adidas", category="Shoes > Running",
+      price=199.0, currency="CNY", stock=20, attributes={"color": "red"}),
+    P(id="ad-wht-1", title="Adidas Stan Smith leather sneakers", brand="Adidas", category="Shoes > Sneakers",
+      price=599.0, currency="CNY", stock=5, attributes={"color": "white"}),
+    P(id="hw-p60", title="华为 HUAWEI P60 手机 256GB 洛可可白", brand="华为", category="手机 > 智能手机",
+      price=4488.0, currency="CNY", stock=8, attributes={"颜色": "白色", "存储": "256GB"},
+      description="华为旗舰拍照手机，超聚光XMAGE影像"),
+    P(id="hw-m60", title="华为 Mate 60 Pro 手机 雅川青", brand="华为", category="手机 > 智能手机",
+      price=6999.0, currency="CNY", stock=0, attributes={"颜色": "绿色", "存储": "512GB"},
+      description="卫星通话 智能手机"),
+    P(id="xm-14", title="小米14 徕卡光学镜头 手机 黑色", brand="小米", category="手机 > 智能手机",
+      price=3999.0, currency="CNY", stock=30, attributes={"颜色": "黑色", "存储": "256GB"}),
+    P(id="ap-ip15", title="Apple iPhone 15 smartphone 128GB blue", brand="Apple", category="手机 > 智能手机",
+      price=5999.0, currency="CNY", stock=15, attributes={"color": "blue", "storage": "128GB"}),
+    P(id="sony-xm5", title="Sony WH-1000XM5 wireless noise cancelling headphones", brand="Sony",
+      category="Electronics > Audio > Headphones", price=2499.0, currency="CNY", stock=7,
+      attributes={"color": "black", "connectivity": "Bluetooth"},
+      description="Industry-leading noise cancellation, 30-hour battery, bluetooth 5.2"),
+    P(id="bose-qc45", title="Bose QuietComfort 45 bluetooth headphones", brand="Bose",
+      category="Electronics > Audio > Headphones", price=1999.0, currency="CNY", stock=2,
+      attributes={"color": "white", "connectivity": "Bluetooth"}),
+    P(id="sony-buds", title="Sony WF-1000XM4 true wireless earbuds", brand="Sony",
+      category="Electronics > Audio > Earbuds", price=1299.0, currency="CNY", stock=9,
+      attributes={"color": "black", "connectivity": "Bluetooth"}),
+    P(id="jbl-flip", title="JBL Flip 6 portable bluetooth speaker", brand="JBL",
+      category="Electronics > Audio > Speakers", price=899.0, currency="CNY", stock=11,
+      attributes={"color": "blue", "connectivity": "Bluetooth"}),
+    P(id="lenovo-x1", title="Lenovo ThinkPad X1 Carbon laptop 14 inch", brand="Lenovo",
+      category="Computers > Laptops", price=9999.0, currency="CNY", stock=4,
+      attributes={"color": "black", "memory": "16GB"}, description="Business ultrabook with Intel Core i7"),
+    P(id="dell-xps", title="Dell XPS 13 notebook computer", brand="Dell", category="Computers > Laptops",
+      price=8999.0, currency="CNY", stock=6, attributes={"color": "silver", "memory": "16GB"}),
+    P(id="lx-mouse", title="Logitech MX Master 3S wireless mouse", brand="Logitech",
+      category="Computers > Accessories", price=699.0, currency="CNY", stock=40, attributes={"color": "grey"}),
+    P(id="lx-kb", title="Logitech MX Keys wireless keyboard", brand="Logitech",
+      category="Computers > Accessories", price=749.0, currency="CNY", stock=25, attributes={"color": "grey"}),
+    P(id="haier-fr", title="海尔 冰箱 双开门 风冷无霜 536升", brand="海尔", category="家电 > 冰箱",
+      price=3299.0, currency="CNY", stock=3, attributes={"颜色": "银色"}),
+    P(id="mi-tv", title="小米电视 65英寸 4K 超高清 智能电视", brand="小米", category="家电 > 电视",
+      price=2999.0, currency="CNY", stock=10, attributes={"颜色": "黑色"}),
+    P(id="canon-r50", title="Canon EOS R50 mirrorless camera kit", brand="Canon", category="Electronics > Cameras",
+      price=5499.0, currency="CNY", stock=0, attributes={"color": "black"}),
+]
