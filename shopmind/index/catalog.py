@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+
 from shopmind.kb.models import Product
 from shopmind.text.normalize import normalize
 from shopmind.text.tokenize import tokenize
+from shopmind.index.persist import atomic_npz, atomic_text, load_meta
 
 FORMAT_VERSION = 1
 
@@ -143,19 +144,14 @@ class Catalog:
             "brands": self.brands.names,
             "categories": self.categories.names,
         }
-        tmp = path.with_name(path.name + ".json.tmp")
-        tmp.write_text(json.dumps(meta, ensure_ascii=False, default=_jsonable), "utf-8")
-        os.replace(tmp, path.with_suffix(".json"))
-        tmpz = path.with_name(path.name + ".tmp.npz")
-        np.savez(tmpz, brand=self.brand[:n], category=self.category[:n], price=self.price[:n],
-                 stock=self.stock[:n], created=self.created[:n], alive=self.alive[:n])
-        os.replace(tmpz, path.with_suffix(".npz"))
+        atomic_text(path.with_suffix(".json"), json.dumps(meta, ensure_ascii=False, default=_jsonable))
+        atomic_npz(path.with_suffix(".npz"), {"brand": self.brand[:n], "category": self.category[:n],
+                                              "price": self.price[:n], "stock": self.stock[:n],
+                                              "created": self.created[:n], "alive": self.alive[:n]})
 
     @classmethod
     def load(cls, path: Path) -> "Catalog":
-        meta = json.loads(path.with_suffix(".json").read_text("utf-8"))
-        if meta.get("format") != FORMAT_VERSION:
-            raise ValueError(f"{path}: catalog format {meta.get('format')} != {FORMAT_VERSION}; rebuild it")
+        meta = load_meta(path, "catalog", FORMAT_VERSION)
         c = cls()
         c.ids, c.titles, c.attrs, c.currency = meta["ids"], meta["titles"], meta["attrs"], meta["currency"]
         c.brands, c.categories = Codes(meta["brands"]), Codes(meta["categories"])

@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 import numpy as np
+from shopmind.index.persist import atomic_npz, atomic_text, load_meta
+
 
 ANN_THRESHOLD = 50_000
 FORMAT_VERSION = 1
@@ -151,24 +153,19 @@ class DenseIndex:
         self._build_ann()
 
     def save(self, path: Path) -> None:
-        tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez(tmp, vectors=self.vectors[: self.n], has_vec=self.has_vec[: self.n], alive=self.alive[: self.n])
-        os.replace(tmp, path.with_suffix(".npz"))
+        atomic_npz(path.with_suffix(".npz"),
+                   {"vectors": self.vectors[: self.n], "has_vec": self.has_vec[: self.n], "alive": self.alive[: self.n]})
         meta = {"format": FORMAT_VERSION, "dim": self.dim, "ann_threshold": self.ann_threshold,
                 "ef": self.ef, "M": self.M, "ann": self.ann is not None}
         if self.ann is not None:
             tmp_ann = str(path.with_suffix(".hnsw")) + ".tmp"
             self.ann.save_index(tmp_ann)
             os.replace(tmp_ann, path.with_suffix(".hnsw"))
-        tmpj = path.with_name(path.name + ".json.tmp")
-        tmpj.write_text(json.dumps(meta), "utf-8")
-        os.replace(tmpj, path.with_suffix(".json"))
+        atomic_text(path.with_suffix(".json"), json.dumps(meta))
 
     @classmethod
     def load(cls, path: Path) -> "DenseIndex":
-        meta = json.loads(path.with_suffix(".json").read_text("utf-8"))
-        if meta.get("format") != FORMAT_VERSION:
-            raise ValueError(f"{path}: dense index format {meta.get('format')} != {FORMAT_VERSION}; rebuild it")
+        meta = load_meta(path, "dense index", FORMAT_VERSION)
         idx = cls(meta["dim"], meta["ann_threshold"], meta["ef"], meta["M"])
         with np.load(path.with_suffix(".npz"), allow_pickle=False) as z:
             idx.vectors = np.ascontiguousarray(z["vectors"].astype(np.float32))

@@ -8,12 +8,13 @@ product only rebuilds the delta segment (milliseconds) and never the main one.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
+
 import scipy.sparse as sp
+from shopmind.index.persist import atomic_npz, atomic_text, load_meta
 
 FIELDS: tuple[str, ...] = ("title", "brand", "category", "attributes", "description")
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -354,14 +355,12 @@ class LexicalIndex:
             "terms": sorted(self.vocab, key=self.vocab.__getitem__),
             "n": int(self.main.n),
         }
-        _atomic_npz(path.with_suffix(".npz"), arrays)
-        _atomic_text(path.with_suffix(".json"), json.dumps(meta, ensure_ascii=False))
+        atomic_npz(path.with_suffix(".npz"), arrays)
+        atomic_text(path.with_suffix(".json"), json.dumps(meta, ensure_ascii=False))
 
     @classmethod
     def load(cls, path: Path) -> "LexicalIndex":
-        meta = json.loads(path.with_suffix(".json").read_text("utf-8"))
-        if meta.get("format") != FORMAT_VERSION:
-            raise ValueError(f"{path}: lexical index format {meta.get('format')} != {FORMAT_VERSION}; rebuild it")
+        meta = load_meta(path, "lexical index", FORMAT_VERSION)
         idx = cls(meta["fields"], meta["weights"], meta["k1"], meta["b"])
         idx.vocab = {t: i for i, t in enumerate(meta["terms"])}
         V, n = len(idx.vocab), meta["n"]
@@ -386,15 +385,3 @@ class LexicalIndex:
             for m in list(seg.tf.values()) + list(seg.sat.values()):
                 total += m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
         return total
-
-
-def _atomic_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    tmp = path.with_name(path.name + ".tmp.npz")
-    np.savez(tmp, **arrays)
-    os.replace(tmp, path)
-
-
-def _atomic_text(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, "utf-8")
-    os.replace(tmp, path)

@@ -55,15 +55,7 @@ def similar(
     lang: str | None = Query(None, max_length=10, description="Reason language zh/en (default: the user's, else the product's)."),
 ) -> dict[str, Any]:
     """Products similar to this one (behaviour and content; content only for new products)."""
-    try:
-        recs = shop.recommender.similar(product_id, n=n, lang=lang)
-    except KeyError as e:
-        raise HTTPException(404, detail=f"unknown product {product_id!r}") from e
-    except ValueError as e:
-        raise HTTPException(422, detail=str(e)) from e
-    except RuntimeError as e:
-        raise HTTPException(503, detail=str(e)) from e
-    return {"product_id": product_id, "items": [r.as_dict() for r in recs]}
+    return _related(shop.recommender.similar, product_id, n, lang)
 
 
 @router.get("/products/{product_id}/bought-together")
@@ -74,8 +66,13 @@ def bought_together(
     lang: str | None = Query(None, max_length=10, description="Reason language zh/en (default: the user's, else the product's)."),
 ) -> dict[str, Any]:
     """Products bought (or viewed) together with this one."""
+    return _related(shop.recommender.bought_together, product_id, n, lang)
+
+
+def _related(method, product_id: str, n: int, lang: str | None) -> dict[str, Any]:
+    """Run a product-to-products recommender, mapping unknown product / bad input / untrained to 404/422/503."""
     try:
-        recs = shop.recommender.bought_together(product_id, n=n, lang=lang)
+        recs = method(product_id, n=n, lang=lang)
     except KeyError as e:
         raise HTTPException(404, detail=f"unknown product {product_id!r}") from e
     except ValueError as e:
