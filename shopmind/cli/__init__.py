@@ -61,6 +61,18 @@ def emit(data: Any, as_json: bool) -> None:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+def save_eval_report(name: str, report: dict) -> Path:
+    """Keep an evaluation's result as ``<home>/eval/<name>.json`` (shown in the admin console's Evaluation tab)."""
+    settings = Settings(home=State.home) if State.home else Settings()
+    out = settings.ensure_home() / "eval" / f"{name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(json.dumps({"saved_at": time.time(), **report}, ensure_ascii=False, indent=2, default=str),
+                   encoding="utf-8")
+    os.replace(tmp, out)
+    return out
+
+
 def fail(message: str, code: int = 2) -> None:
     err.print(f"[red]error:[/red] {message}")
     raise typer.Exit(code)

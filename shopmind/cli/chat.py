@@ -98,6 +98,9 @@ def eval_intents(
     except (ValueError, FileNotFoundError) as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2)
+    from shopmind.cli import save_eval_report
+
+    save_eval_report("intents", res)
     if as_json:
         typer.echo(json.dumps(res, ensure_ascii=False))
     else:

@@ -100,6 +100,9 @@ def eval_recs_command(
     except (ValueError, json.JSONDecodeError) as e:
         _fail(str(e))
         return
+    from shopmind.cli import save_eval_report
+
+    save_eval_report("recs", report)
     typer.echo(json.dumps(report, indent=2) if as_json else format_table(report))
 
 
@@ -112,6 +115,9 @@ def eval_ratings_command(
     from shopmind.recommend.rating import eval_ratings
 
     report = eval_ratings(movielens)
+    from shopmind.cli import save_eval_report
+
+    save_eval_report("ratings", report)
     if as_json:
         typer.echo(json.dumps(report, indent=2))
         return

@@ -126,6 +126,9 @@ def eval_search_command(
     except (ValueError, FileNotFoundError) as e:
         _fail(str(e))
         return
+    from shopmind.cli import save_eval_report
+
+    save_eval_report("search", res)
     if as_json:
         typer.echo(json.dumps(res, indent=2))
         return

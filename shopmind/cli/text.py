@@ -86,6 +86,9 @@ def eval_sentiment_command(
         res = eval_sentiment(train, test, text_col, label_col, progress=not as_json)
     except (ValueError, FileNotFoundError) as e:
         _fail(str(e))
+    from shopmind.cli import save_eval_report
+
+    save_eval_report("sentiment", res)
     if as_json:
         typer.echo(json.dumps({k: res[k] for k in ("accuracy", "macro_f1", "n")}))
     else:
