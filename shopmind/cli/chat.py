@@ -10,6 +10,8 @@ from typing import Optional
 
 import typer
 
+from shopmind.cli import get_shop, save_eval_report
+
 
 def chat(
     user: Optional[str] = typer.Option(None, "--user", help="Signed-in user id (orders are shown only to their owner)."),
@@ -19,8 +21,6 @@ def chat(
 ) -> None:
     """Chat with the shop's customer-service assistant in the terminal (empty line or 'exit' quits)."""
     from rich.console import Console
-
-    from shopmind.cli import get_shop
 
     console = Console()
     shop = get_shop()
@@ -65,8 +65,6 @@ def train_intents(
 
     from shopmind.assistant import intent_model_path
     from shopmind.assistant.intents import train_intents as train
-    from shopmind.cli import get_shop
-
     shop = get_shop()
     path = out or intent_model_path(shop)
     t0 = time.perf_counter()
@@ -98,8 +96,6 @@ def eval_intents(
     except (ValueError, FileNotFoundError) as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2)
-    from shopmind.cli import save_eval_report
-
     save_eval_report("intents", res)
     if as_json:
         typer.echo(json.dumps(res, ensure_ascii=False))

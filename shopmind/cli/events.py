@@ -10,6 +10,8 @@ from typing import Any, Iterator, Optional
 
 import typer
 
+from shopmind.cli import console, fail, get_shop
+
 app = typer.Typer(help="Record and import shop events (views, clicks, carts, purchases, searches, ratings).",
                   no_args_is_help=True)
 
@@ -77,7 +79,6 @@ def import_events(
 
     Exit code 0 when all were stored, 3 when some were rejected (the rest stored), 2 when none could be.
     """
-    from shopmind.cli import console, fail, get_shop
     from shopmind.realtime.validate import EventError, check_event
 
     fmt = format or _detect(file)

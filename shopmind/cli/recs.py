@@ -9,17 +9,7 @@ from typing import Optional
 
 import typer
 
-
-def _shop():
-    from shopmind.cli import get_shop
-
-    return get_shop()
-
-
-def _fail(message: str) -> None:
-    from shopmind.cli import fail
-
-    fail(message)
+from shopmind.cli import fail, get_shop, save_eval_report
 
 
 def recommend_command(
@@ -34,7 +24,7 @@ def recommend_command(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Recommend products for a user or session (or similar / bought-together products)."""
-    shop = _shop()
+    shop = get_shop()
     try:
         svc = shop.recommender
         if similar:
@@ -45,7 +35,7 @@ def recommend_command(
             hist = [i.strip() for i in items.split(",") if i.strip()]
             recs = svc.recommend(user=user, items=hist, n=n, category=category, diversity=diversity, lang=lang)
     except (KeyError, ValueError, RuntimeError) as e:
-        _fail(str(e))
+        fail(str(e))
         return
     finally:
         shop.close()
@@ -67,13 +57,13 @@ def train_recs_command(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Train the recommendation models on the shop's events and products (saved under <home>/models)."""
-    shop = _shop()
+    shop = get_shop()
     try:
         with shop.store.job("train-recs") as job:
             info = shop.recommender.train([m.strip() for m in models.split(",") if m.strip()])
             job.counts.update({k: v for k, v in info.items() if isinstance(v, (int, float))})
     except ValueError as e:
-        _fail(str(e))
+        fail(str(e))
         return
     finally:
         shop.close()
@@ -98,10 +88,8 @@ def eval_recs_command(
         report = eval_recs(sequences, [m.strip() for m in models.split(",") if m.strip()], as_json=as_json,
                            budget_s=budget, params=fixed, log=lambda s: typer.echo(s, err=True))
     except (ValueError, json.JSONDecodeError) as e:
-        _fail(str(e))
+        fail(str(e))
         return
-    from shopmind.cli import save_eval_report
-
     save_eval_report("recs", report)
     typer.echo(json.dumps(report, indent=2) if as_json else format_table(report))
 
@@ -115,8 +103,6 @@ def eval_ratings_command(
     from shopmind.recommend.rating import eval_ratings
 
     report = eval_ratings(movielens)
-    from shopmind.cli import save_eval_report
-
     save_eval_report("ratings", report)
     if as_json:
         typer.echo(json.dumps(report, indent=2))

@@ -11,17 +11,7 @@ from typing import Optional
 
 import typer
 
-
-def _shop():
-    from shopmind.cli import get_shop
-
-    return get_shop()
-
-
-def _fail(message: str) -> None:
-    from shopmind.cli import fail
-
-    fail(message)
+from shopmind.cli import fail, get_shop, save_eval_report
 
 
 def search_command(
@@ -47,16 +37,16 @@ def search_command(
     for a in attr:
         k, sep, v = a.partition("=")
         if not sep or not k or not v:
-            _fail(f"--attr expects NAME=VALUE, got {a!r}")
+            fail(f"--attr expects NAME=VALUE, got {a!r}")
         attrs[k] = v
     filters = {"brand": brand, "category": category, "price_min": price_min, "price_max": price_max,
                "in_stock": in_stock, "attrs": attrs or None}
-    shop = _shop()
+    shop = get_shop()
     try:
         res = shop.search.search(q, {k: v for k, v in filters.items() if v is not None}, sort, page, size,
                                  explain, method=method)
     except ValueError as e:
-        _fail(str(e))
+        fail(str(e))
         return
     if as_json:
         typer.echo(json.dumps(res, ensure_ascii=False, indent=2, default=str))
@@ -90,12 +80,12 @@ def train_ranker_command(
     """Train the LambdaMART search ranker from graded judgments against the current catalog."""
     from shopmind.search.ranker import train_ranker
 
-    shop = _shop()
+    shop = get_shop()
     try:
         res = train_ranker(shop, judgments, out=out, test_fraction=test_fraction, rounds=rounds,
                            log=None if as_json else typer.echo)
     except (ValueError, FileNotFoundError) as e:
-        _fail(str(e))
+        fail(str(e))
         return
     typer.echo(json.dumps(res, indent=2) if as_json else f"ranker saved to {res['model']} "
                f"({res['train_queries']} training queries, {res['trees']} trees)")
@@ -118,16 +108,14 @@ def eval_search_command(
     ms = [m.strip() for m in methods.split(",") if m.strip()]
     bad = [m for m in ms if m not in METHODS]
     if bad:
-        _fail(f"unknown method(s) {', '.join(bad)}; expected {', '.join(METHODS)}")
-    shop = _shop()
+        fail(f"unknown method(s) {', '.join(bad)}; expected {', '.join(METHODS)}")
+    shop = get_shop()
     try:
         queries = split_queries(read_judgments(judgments)["query"])[1] if test_only else None
         res = eval_search(shop, judgments, k=k, methods=ms, relevant_grade=relevant_grade, queries=queries)
     except (ValueError, FileNotFoundError) as e:
-        _fail(str(e))
+        fail(str(e))
         return
-    from shopmind.cli import save_eval_report
-
     save_eval_report("search", res)
     if as_json:
         typer.echo(json.dumps(res, indent=2))

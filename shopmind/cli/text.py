@@ -9,18 +9,9 @@ from typing import List, Optional
 
 import typer
 
+from shopmind.cli import fail, get_shop, save_eval_report
+
 __all__ = ["register", "enrich_command", "analyze_command", "eval_sentiment_command", "train_sentiment_command"]
-
-
-def _shop():
-    from shopmind.cli import get_shop
-
-    return get_shop()
-
-
-def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
 
 
 def enrich_command(
@@ -36,8 +27,8 @@ def enrich_command(
     if chosen:
         bad = [s for s in chosen if s not in STEPS]
         if bad:
-            _fail(f"unknown step(s) {', '.join(bad)}; choose from {', '.join(STEPS)}")
-    shop = _shop()
+            fail(f"unknown step(s) {', '.join(bad)}; choose from {', '.join(STEPS)}")
+    shop = get_shop()
     try:
         res = shop.text.enrich(product_ids=ids or None, steps=chosen, progress=progress and not as_json)
     finally:
@@ -57,7 +48,7 @@ def analyze_command(
     sentiment: bool = typer.Option(False, "--sentiment", help="Also score sentiment with aspects."),
 ) -> None:
     """Show tokens, entities (and optionally sentiment) of one text, using the shop's gazetteer."""
-    shop = _shop()
+    shop = get_shop()
     try:
         out = {
             "normalized": shop.text.normalize(text),
@@ -85,9 +76,7 @@ def eval_sentiment_command(
     try:
         res = eval_sentiment(train, test, text_col, label_col, progress=not as_json)
     except (ValueError, FileNotFoundError) as e:
-        _fail(str(e))
-    from shopmind.cli import save_eval_report
-
+        fail(str(e))
     save_eval_report("sentiment", res)
     if as_json:
         typer.echo(json.dumps({k: res[k] for k in ("accuracy", "macro_f1", "n")}))
@@ -109,7 +98,7 @@ def train_sentiment_command(
         texts, y = read_labelled(train, text_col, label_col)
         model = train_sentiment(texts, y, lang=lang, progress=True)
     except (ValueError, FileNotFoundError) as e:
-        _fail(str(e))
+        fail(str(e))
     path = model.save(out)
     typer.echo(f"saved {path} ({len(texts)} training texts)")
 
