@@ -2,6 +2,7 @@
 
 Run:  python benchmarks/recs_eval.py --data beauty [--models pop,itemknn,ease,als,bpr,sasrec,blend]
       python benchmarks/recs_eval.py --data ml100k     (MovieLens-100k as time-ordered sequences)
+      python benchmarks/recs_eval.py --data FILE.txt   (any sequence file, e.g. from recs_data.py)
 Prints a markdown table (and --json FILE writes the full report).
 """
 
@@ -32,6 +33,8 @@ def main() -> None:
     ap.add_argument("--json", default=None, help="write the report here")
     ap.add_argument("--save", default=None, help="keep the final models in this folder")
     ap.add_argument("--pretrained", default=None, help="NAME=PATH,... models already trained on the validation split")
+    ap.add_argument("--train-once", action="store_true",
+                    help="fit SASRec (fixed --params) once on the validation split, as when it is tuned")
     a = ap.parse_args()
     if a.data == "beauty":
         data = load_sequences(data_dir() / "recs/amazon-beauty/Beauty.txt")
@@ -47,7 +50,7 @@ def main() -> None:
         data, a.models.split(","), budget_s=a.budget, tune_users=a.tune_users or None,
         params=json.loads(a.params) if a.params else None, save_dir=a.save,
         pretrained=dict(x.split("=", 1) for x in a.pretrained.split(",")) if a.pretrained else None,
-        log=lambda s: print(s, file=sys.stderr, flush=True),
+        log=lambda s: print(s, file=sys.stderr, flush=True), train_once=a.train_once,
     )
     report.update(data=a.data, seconds=round(time.perf_counter() - t0, 1), cpus=os.cpu_count(),
                   machine=platform.machine(), date=time.strftime("%Y-%m-%d"))

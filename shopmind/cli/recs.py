@@ -56,7 +56,8 @@ def train_recs_command(
     models: str = typer.Option("itemknn,ease", "--models", help="Collaborative models to blend (+ content)."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Train the recommendation models on the shop's events and products (saved under <home>/models)."""
+    """Train the recommendation models on the shop's events and products (saved as a new version under
+    <home>/models/recs/, switched to atomically)."""
     shop = get_shop()
     try:
         with shop.store.job("train-recs") as job:
@@ -69,7 +70,7 @@ def train_recs_command(
         shop.close()
     typer.echo(json.dumps(info, indent=2) if as_json else
                f"trained {', '.join(info['models'])} on {info['interactions']} interactions "
-               f"({info['users']} users, {info['items']} items) in {info['seconds']}s")
+               f"({info['users']} users, {info['items']} items) in {info['seconds']}s; saved {info.get('saved')}")
 
 
 def eval_recs_command(

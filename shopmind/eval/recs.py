@@ -151,6 +151,7 @@ def eval_recs(
     params: dict[str, dict[str, Any]] | None = None,
     save_dir: str | Path | None = None,
     pretrained: dict[str, str | Path] | None = None,
+    train_once: bool = False,
 ) -> dict[str, Any]:
     """Tune every model on validation, refit, score the test item; returns the JSON-able report.
 
@@ -158,7 +159,10 @@ def eval_recs(
     time per model; `save_dir` keeps each final model as <name>.npz; `pretrained` maps a model
     name to a saved model trained on the validation split (everything but each user's last two
     items, e.g. by an earlier run with `save_dir`): it is used as that model's tuned fit (no refit
-    for models with `refit = False`), and its recorded training time is reported. The blend ('blend') combines the other tuned models with weights tuned on
+    for models with `refit = False`), and its recorded training time is reported. Models whose
+    parameters are all fixed are refitted like any other (a fit on each split), unless `train_once`:
+    then a model with `refit = False` (SASRec) is fitted once on the validation split and that fit is
+    used for the blend weights and the test, as when it is tuned. The blend ('blend') combines the other tuned models with weights tuned on
     validation (it tunes its own components when they were not in the list)."""
     from shopmind.recommend.blend import tune_blend
     from shopmind.recommend.models import make
@@ -204,7 +208,8 @@ def eval_recs(
                     raise ValueError(f"pretrained {name}: its item ids differ from the data's")
                 tuned[name] = (dict(pm.params), pm)
                 best = dict(pm.params)
-            elif fixed is not None and set(fixed) >= set(make(name).grid):
+            elif fixed is not None and set(fixed) >= set(make(name).grid) and (
+                    getattr(make(name), "refit", True) or not train_once):
                 best = dict(make(name, **fixed).params)
             else:
                 best, m, _ = tune(name, val, budget_s, tune_users, quiet, fixed)

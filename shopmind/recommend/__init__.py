@@ -7,7 +7,8 @@ from typing import Any
 
 
 def build(shop: Any):
-    """The shop's RecommendationService (loads a saved model from <home>/models/recs.npz if present)."""
+    """The shop's RecommendationService (loads the current saved model set from <home>/models/recs/,
+    or the older <home>/models/recs.npz layout, if present)."""
     from shopmind.recommend.service import RecommendationService
 
     return RecommendationService(shop)

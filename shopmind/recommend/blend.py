@@ -101,7 +101,11 @@ def tune_blend(
     log: Callable[[str], None] | None = None,
     levels: tuple[float, ...] = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0),
 ) -> tuple[Blend, dict[str, Any]]:
-    """Grid search of blend weights (first model's weight fixed at 1) on validation NDCG@10."""
+    """Grid search of blend weights (first model's weight fixed at 1) on validation NDCG@10.
+
+    Each component alone is scored on the same validation users too; when no weighted combination
+    is strictly above the best single component, that component alone is served (weight 1, others 0),
+    so the blend never ranks below its own best component on validation."""
     from shopmind.eval.metrics import ndcg_single, target_ranks
 
     t0 = time.perf_counter()
@@ -118,15 +122,26 @@ def tune_blend(
         for r, h in enumerate(hists):
             s[r, h] = -np.inf
         z[k] = s
+    single = {k: ndcg_single(target_ranks(z[k], targets), 10) for k in names}
     best_w, best_nd = None, -1.0
     for combo in itertools.product(levels, repeat=len(names) - 1):
         w = dict(zip(names, (1.0,) + combo))
+        if sum(1 for v in w.values() if v) < 2:
+            continue  # single components are scored above
         total = sum(w[k] * z[k] for k in names if w[k])
         nd = ndcg_single(target_ranks(total, targets), 10)
         if nd > best_nd:
             best_w, best_nd = w, nd
+    top = max(names, key=lambda k: single[k])
+    fallback = None
+    if best_w is None or best_nd <= single[top]:
+        best_w, best_nd, fallback = {k: float(k == top) for k in names}, single[top], top
     if log:
-        log(f"  blend weights {best_w} val ndcg@10={best_nd:.4f} ({time.perf_counter() - t0:.1f}s)")
+        alone = ", ".join(f"{k} {v:.4f}" for k, v in single.items())
+        log(f"  blend weights {best_w} val ndcg@10={best_nd:.4f} (alone: {alone}"
+            f"{'; serving ' + fallback + ' alone' if fallback else ''}) ({time.perf_counter() - t0:.1f}s)")
     blend = Blend(components={k: dict(m.params) for k, m in models.items()}, weights=best_w)
     blend.with_models(models)
-    return blend, {"weights": best_w, "components": {k: dict(m.params) for k, m in models.items()}}
+    return blend, {"weights": best_w, "components": {k: dict(m.params) for k, m in models.items()},
+                   "val_ndcg@10": round(best_nd, 5), "val_ndcg@10_alone": {k: round(v, 5) for k, v in single.items()},
+                   "alone": fallback}

@@ -74,7 +74,12 @@ class ALS(_Factorization):
 
 @register
 class BPR(_Factorization):
-    """Bayesian personalized ranking (Rendle et al. 2009) via implicit.cpu.bpr; ALS-style fold-in."""
+    """Bayesian personalized ranking (Rendle et al. 2009) via implicit.cpu.bpr.
+
+    A known user whose history is unchanged since training is scored with the user factors BPR
+    learned for them; any other history (a new user, an anonymous session, a user with folded-in
+    items) is folded in by the ALS-style least-squares step on the item factors (without the bias
+    column), plus the item bias."""
 
     name = "bpr"
     defaults = {
@@ -98,19 +103,44 @@ class BPR(_Factorization):
             random_state=int(p["seed"]), num_threads=_threads(int(p["threads"])),
         )
         model.fit(data.matrix(), show_progress=False)
-        self.Y = np.asarray(model.item_factors, dtype=np.float32)
-        self.U = np.asarray(model.user_factors, dtype=np.float32)
+        self.Y = np.asarray(model.item_factors, dtype=np.float32)  # last column: item bias
+        self.U = np.asarray(model.user_factors, dtype=np.float32)  # last column: 1
+        self._known = None
+
+    def _known_users(self) -> dict[bytes, int]:
+        """Training history (as bytes) -> user row, for histories that match one user's exactly."""
+        if getattr(self, "_known", None) is None:
+            known: dict[bytes, int] = {}
+            for u in range(min(len(self._hist_ptr) - 1, len(self.U))):
+                h = self._hist_items[self._hist_ptr[u] : self._hist_ptr[u + 1]]
+                if len(h):
+                    known.setdefault(np.ascontiguousarray(h, dtype=np.int64).tobytes(), u)
+            self._known = known
+        return self._known
 
     def score(self, histories: list[np.ndarray]) -> np.ndarray:
-        # BPR factors carry a bias column (user side fixed to 1): fold in on the rest, add item bias
         y, bias = self.Y[:, :-1], self.Y[:, -1]
-        saved = self.Y
-        try:
-            self.Y = y
-            u = self._fold_in(histories)
-        finally:
-            self.Y = saved
-        return (u @ y.T + bias[None, :]).astype(np.float32)
+        known = self._known_users()
+        rows = [known.get(np.ascontiguousarray(h, dtype=np.int64).tobytes(), -1) for h in histories]
+        out = np.empty((len(histories), self.n_items), dtype=np.float32)
+        hit = [r for r, u in enumerate(rows) if u >= 0]
+        miss = [r for r, u in enumerate(rows) if u < 0]
+        if hit:
+            out[hit] = self.U[[rows[r] for r in hit]] @ self.Y.T
+        if miss:
+            saved = self.Y
+            try:  # fold in on the factors without the bias column
+                self.Y = y
+                u = self._fold_in([histories[r] for r in miss])
+            finally:
+                self.Y = saved
+            out[miss] = u @ y.T + bias[None, :]
+        return out
 
     def _state(self) -> dict[str, np.ndarray]:
-        return {"Y": self.Y}
+        return {"Y": self.Y, "U": self.U}
+
+    def _set_state(self, s: dict[str, np.ndarray]) -> None:
+        self.Y = s["Y"]
+        self.U = s["U"] if "U" in s else np.zeros((0, self.Y.shape[1]), np.float32)
+        self._known = None

@@ -3,7 +3,9 @@ full-softmax cross-entropy loss over all items (stronger than the original binar
 
 Training only computes logits at real (non-padding) positions and batches users of similar length,
 which keeps an epoch on Amazon Beauty to seconds on two cores. Epochs are bounded by `epochs` and by
-`time_budget` seconds; with `val_every` the best epoch on held-out last items is kept (early stopping).
+`time_budget` wall-clock seconds (0 = no wall-clock limit: an epoch budget alone, so machine load
+cannot cut training short); with `val_every` the best epoch on held-out last items is kept (early
+stopping).
 """
 
 from __future__ import annotations
@@ -143,7 +145,7 @@ class SASRec(Recommender):
                     bad += 1
                     if bad >= int(p["patience"]):
                         break
-            if time.perf_counter() - t0 > float(p["time_budget"]):
+            if float(p["time_budget"]) > 0 and time.perf_counter() - t0 > float(p["time_budget"]):
                 break
         if best_state is not None:
             self.net.load_state_dict(best_state)

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
+from shopmind.recommend import modelset
 from shopmind.recommend.base import Recommender
 from shopmind.recommend.blend import Blend, standardize
 from shopmind.recommend.content import ContentBased, attribute_matrix, combine, product_tokens
@@ -116,7 +117,11 @@ class RecommendationService:
     def __init__(self, shop: Any, model_path: str | Path | None = None) -> None:
         self.shop = shop
         self.store = shop.store
+        # `path`: the old single-folder layout (<home>/models/recs.npz + .pop/.trend/.bought/.text .npz
+        # + .json), still read when present; saves go to versioned sets under `root` (see modelset)
         self.path = Path(model_path) if model_path else Path(shop.settings.home) / "models" / "recs.npz"
+        self.root = self.path.parent / self.path.name.removesuffix(".npz")
+        self.saved_version: str | None = None
         self._lock = threading.RLock()
         self.blend: Blend | None = None
         self.pop: Popular | None = None
@@ -131,7 +136,7 @@ class RecommendationService:
         self._seq = 0
         self.version = 0
         self._reset_caches()
-        if self.path.exists():
+        if (self.root / modelset.POINTER).exists() or self.path.exists():
             self.load()
 
     # ------------------------------------------------------------------ training
@@ -203,7 +208,8 @@ class RecommendationService:
             self._reset_caches()
         self.save()
         return {"items": data.n_items, "users": data.n_users, "interactions": int(sum(len(s) for s in data.sequences)),
-                "models": list(comps), "weights": w, "seconds": round(time.perf_counter() - t0, 2)}
+                "models": list(comps), "weights": w, "seconds": round(time.perf_counter() - t0, 2),
+                "saved": self.saved_version}
 
     def refresh(self, progress: bool = False) -> dict[str, Any]:
         """Retrain when the events or the catalog changed since the last training (``shopmind index``)."""
@@ -216,38 +222,64 @@ class RecommendationService:
         self.store.set_meta("recommend.trained_on", state)
         return {"trained": True, **{k: out[k] for k in ("items", "users", "interactions", "models")}}
 
+    # files of one model set: name in a version folder, suffix in the old layout (None: recs.npz itself)
+    _FILES = {"blend": ("blend.npz", None), "pop": ("pop.npz", ".pop.npz"), "trend": ("trend.npz", ".trend.npz"),
+              "bought": ("bought.npz", ".bought.npz"), "text": ("text.npz", ".text.npz"),
+              "meta": ("meta.json", ".json")}
+
+    def _file(self, folder: Path | None, key: str) -> Path:
+        """A file of the set in `folder` (a version), or in the old layout when folder is None."""
+        name, legacy = self._FILES[key]
+        if folder is not None:
+            return folder / name
+        return self.path if legacy is None else self.path.with_suffix(legacy)
+
     def save(self) -> None:
-        if self.blend is None:
+        """Write the served models as a new version and switch to it atomically (see modelset)."""
+        with self._lock:
+            blend, pop, trend, bought = self.blend, self.pop, self.trend, self.bought
+            text_vecs, categories = self.text_vecs, dict(self.categories)
+        if blend is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.blend.save(self.path)
-        self.pop.save(self.path.with_suffix(".pop.npz"))
-        self.trend.save(self.path.with_suffix(".trend.npz"))
-        if self.bought is not None:
-            self.bought.save(self.path.with_suffix(".bought.npz"))
-        if self.text_vecs is not None:
-            np.savez(self.path.with_suffix(".text.npz"), vectors=self.text_vecs)
-        self.path.with_suffix(".json").write_text(json.dumps({"categories": self.categories}), encoding="utf-8")
+
+        def write(folder: Path) -> None:
+            blend.save(self._file(folder, "blend"))
+            pop.save(self._file(folder, "pop"))
+            trend.save(self._file(folder, "trend"))
+            if bought is not None:
+                bought.save(self._file(folder, "bought"))
+            if text_vecs is not None:
+                np.savez(self._file(folder, "text"), vectors=text_vecs)
+            self._file(folder, "meta").write_text(json.dumps({"categories": categories}), encoding="utf-8")
+
+        self.saved_version = modelset.save_set(self.root, write).name
 
     def load(self) -> None:
+        """Load the current model set (versioned layout), else the old single-folder layout."""
         from shopmind.recommend.base import load_model
 
-        blend = load_model(self.path)
+        folder = modelset.current(self.root)
+        if folder is None and not self.path.exists():
+            raise FileNotFoundError(f"no saved recommendation models under {self.root} or {self.path}")
+        blend = load_model(self._file(folder, "blend"))
+        pop = load_model(self._file(folder, "pop"))
+        trend = load_model(self._file(folder, "trend"))
+        bp = self._file(folder, "bought")
+        bought = load_model(bp) if bp.exists() else None
+        categories = json.loads(self._file(folder, "meta").read_text(encoding="utf-8"))["categories"]
+        tp = self._file(folder, "text")
+        text_vecs = None
+        if tp.exists():
+            with np.load(tp, allow_pickle=False) as z:
+                text_vecs = z["vectors"]
         with self._lock:
             self.blend = blend  # type: ignore[assignment]
-            self.pop = load_model(self.path.with_suffix(".pop.npz"))  # type: ignore[assignment]
-            self.trend = load_model(self.path.with_suffix(".trend.npz"))  # type: ignore[assignment]
-            bp = self.path.with_suffix(".bought.npz")
-            self.bought = load_model(bp) if bp.exists() else None  # type: ignore[assignment]
-            self.knn = blend.models.get("itemknn")  # type: ignore[assignment]
-            self.content = blend.models.get("content")  # type: ignore[assignment]
-            self.categories = json.loads(self.path.with_suffix(".json").read_text(encoding="utf-8"))["categories"]
-            tp = self.path.with_suffix(".text.npz")
-            if tp.exists():
-                with np.load(tp, allow_pickle=False) as z:
-                    self.text_vecs = z["vectors"]
-            else:
-                self.text_vecs = None
+            self.pop, self.trend, self.bought = pop, trend, bought  # type: ignore[assignment]
+            self.knn = blend.models.get("itemknn")  # type: ignore[attr-defined]
+            self.content = blend.models.get("content")  # type: ignore[attr-defined]
+            self.categories = categories
+            self.text_vecs = text_vecs
+            self.saved_version = folder.name if folder is not None else None
             self.version += 1
             self._reset_caches()
 

@@ -173,3 +173,27 @@ def test_single_history_fast_path_matches_batch(clusters, name, params):
     batch = m.score([h, np.array([0], dtype=np.int64)])[0]
     assert np.allclose(m.score([h])[0], batch, atol=1e-5)
     assert np.allclose(m.score([np.zeros(0, np.int64)])[0], 0.0)
+
+
+def test_bpr_scores_known_users_with_their_learned_factors(clusters):
+    bpr = _fit("bpr", clusters)
+    row = bpr.user_index["u5"]
+    h = bpr.history("u5")
+    np.testing.assert_allclose(bpr.score([h])[0], bpr.U[row] @ bpr.Y.T, rtol=1e-5, atol=1e-5)
+    # a changed history (new item folded in) or an anonymous session is folded in instead
+    longer = np.concatenate([h, h[:1]])
+    assert not np.allclose(bpr.score([longer])[0], bpr.U[row] @ bpr.Y.T, atol=1e-3)
+    ids, _ = bpr.recommend(None, [bpr.item_ids[k] for k in h], n=2)  # a cluster has >= 2 unseen items
+    assert all(cluster_of(i) == cluster_of(bpr.item_ids[h[0]]) for i in ids)
+
+
+def test_blend_tuning_serves_the_best_component_alone_when_no_mix_beats_it(clusters):
+    """Validation: ease is right, popularity is noise; no weighted mix can beat ease, so ease alone is served."""
+    from shopmind.eval.recs import loo_splits
+    from shopmind.recommend.blend import tune_blend
+
+    val, _ = loo_splits(clusters)
+    pop, ease = make("pop").fit(val.train), make("ease", l2=10.0).fit(val.train)
+    blend, info = tune_blend({"pop": pop, "ease": ease}, val, levels=(0.0, 1.0))
+    assert info["alone"] == "ease" and info["weights"] == {"pop": 0.0, "ease": 1.0}
+    assert info["val_ndcg@10"] == info["val_ndcg@10_alone"]["ease"] > info["val_ndcg@10_alone"]["pop"]

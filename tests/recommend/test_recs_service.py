@@ -212,3 +212,54 @@ def test_because_lookup_matches_similarity_matrix(served):
     rows = np.arange(S.shape[0])
     for j in range(S.shape[0]):
         assert np.allclose(svc._knn_sims(svc.knn, rows, j), S[:, [j]].toarray().ravel())
+
+
+def test_save_is_versioned_and_an_interrupted_save_keeps_the_previous_set(served):
+    from shopmind.recommend import modelset
+    from shopmind.recommend.service import RecommendationService
+
+    shop, _ = served
+    svc = shop.recommender
+    before = svc.saved_version
+    assert before and modelset.current(svc.root).name == before
+    assert not svc.path.exists()  # nothing written in the old layout
+    expected = [r.id for r in svc.recommend(user="u6", n=5)]
+    real_save = svc.trend.save
+
+    def crash(path):  # fails after blend and pop of the new set were written
+        raise OSError("disk full (injected)")
+
+    svc.trend.save = crash
+    try:
+        with pytest.raises(OSError, match="injected"):
+            svc.save()
+    finally:
+        svc.trend.save = real_save
+    assert modelset.current(svc.root).name == before
+    again = RecommendationService(shop)
+    assert again.saved_version == before
+    assert [r.id for r in again.recommend(user="u6", n=5)] == expected
+    svc.save()  # a good save moves the pointer
+    assert svc.saved_version != before and RecommendationService(shop).saved_version == svc.saved_version
+
+
+def test_old_single_folder_layout_still_loads(served, tmp_path):
+    import json
+
+    import numpy as np
+
+    from shopmind.recommend.service import RecommendationService
+
+    shop, _ = served
+    svc = shop.recommender
+    path = tmp_path / "models" / "recs.npz"  # the layout written before versioned sets
+    svc.blend.save(path)
+    svc.pop.save(path.with_suffix(".pop.npz"))
+    svc.trend.save(path.with_suffix(".trend.npz"))
+    svc.bought.save(path.with_suffix(".bought.npz"))
+    if svc.text_vecs is not None:
+        np.savez(path.with_suffix(".text.npz"), vectors=svc.text_vecs)
+    path.with_suffix(".json").write_text(json.dumps({"categories": svc.categories}))
+    old = RecommendationService(shop, model_path=path)
+    assert old.saved_version is None and old.blend is not None
+    assert [r.id for r in old.recommend(user="u6", n=5)] == [r.id for r in svc.recommend(user="u6", n=5)]
