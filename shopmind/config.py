@@ -26,6 +26,14 @@ class Settings(BaseSettings):
         default="auto", description="Text encoder: auto, minilm (English), e5 (multilingual e5-small)."
     )
     log_level: str = "info"
+    llm_url: str | None = Field(
+        default=None,
+        description="Optional generative backend of the assistant: base URL of an OpenAI-compatible chat "
+        "endpoint (POST <url>/chat/completions), e.g. http://127.0.0.1:8080/v1. Unset (default): off.",
+    )
+    llm_model: str = Field(default="default", description="Model name sent to the chat endpoint.")
+    llm_api_key: str | None = Field(default=None, description="Bearer token for the chat endpoint, if it needs one.")
+    llm_timeout: float = Field(default=10.0, gt=0, description="Seconds to wait for the chat endpoint before the template answer is used.")
 
     @property
     def kb_url(self) -> str:

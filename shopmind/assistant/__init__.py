@@ -22,7 +22,10 @@ def intent_model_path(shop: Any) -> Path:
 
 def build(shop: Any) -> Assistant:
     """The shop's assistant: its own intent model when trained, else the shipped default; search and
-    recommendations come from the shop when those components can be built."""
+    recommendations come from the shop when those components can be built; the generative backend only
+    when ``settings.llm_url`` is set."""
+    from shopmind.assistant.llm import Phraser
+
     path = intent_model_path(shop)
     intents = IntentModel.load(path) if path.exists() else default_model()
     assistant = Assistant(
@@ -32,6 +35,7 @@ def build(shop: Any) -> Assistant:
         recommender=lambda: shop.recommender,
         # the real-time service runs threads: used when the shop already started it, never started here
         realtime=lambda: shop.__dict__.get("realtime"),
+        llm=Phraser.from_settings(shop.settings, shop.store),  # None unless SHOPMIND_LLM_URL is set
     )
     assistant.warm()
     return assistant

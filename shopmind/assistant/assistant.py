@@ -82,7 +82,7 @@ class Assistant:
 
     def __init__(self, store: Any, intents: IntentModel | None = None, encoder: Any | None = None,
                  search: Any | None = None, recommender: Any | None = None, realtime: Any | None = None,
-                 persist: bool = True) -> None:
+                 persist: bool = True, llm: Any | None = None) -> None:
         self.store = store
         self.intents = intents or default_model()
         if encoder is None and self.intents.encoder:
@@ -95,6 +95,9 @@ class Assistant:
         self.products = ProductTool(store, search, recommender, realtime)
         self.tickets = Tickets(store)
         self.persist = persist
+        #: optional generative backend (shopmind.assistant.llm.Phraser): rephrases answers that carry
+        #: facts, checked against them; None (the default) = template answers only
+        self.llm = llm
         self._convs: OrderedDict[str, Conversation] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -177,7 +180,11 @@ class Assistant:
             else:
                 self._dispatch(intent, message, slots, conv, ans, user_id, qvec)
 
-        reply, citations = ans.render()
+        if self.llm is not None and ans.has_facts:
+            reply, citations, done = self.llm.phrase(ans, message)
+            ans.actions.append(done)
+        else:
+            reply, citations = ans.render()
         now = time.time()
         conv.turns.append({"role": "user", "text": safety.mask_pii(message), "intent": intent, "ts": now})
         conv.turns.append({"role": "assistant", "text": safety.mask_pii(reply), "ts": now})

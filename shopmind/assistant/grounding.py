@@ -2,8 +2,9 @@
 
 Independent of how the reply was built: it re-reads each cited document, product or order from the
 store and checks the reply sentence by sentence — a document-cited sentence must be quoted from the
-document; a product/order-cited sentence may only state numbers, dates and product names found in the
-cited records; an uncited sentence may not state numbers the user did not write.
+document, or (a generated answer's rephrasing) be backed by it (``supported``); a product/order-cited
+sentence may only state numbers, dates and product names found in the cited records; an uncited
+sentence may not state numbers the user did not write.
 """
 
 from __future__ import annotations
@@ -24,6 +25,38 @@ def _norm(s: str) -> str:
 
 def _numbers(s: str) -> set[float]:
     return {round(float(x), 2) for x in _NUM.findall(s)}
+
+
+#: negation words: a rephrased sentence may neither add nor drop a negation of its source sentence
+_NEG_EN = re.compile(r"\b(?:not|no|never|cannot|can't|won't|don't|doesn't|isn't|aren't|without|unable|non)\b|n't\b", re.I)
+_NEG_ZH = re.compile(r"[不没无未非别勿]")
+#: share of a rephrased sentence's terms that must occur in the cited passage
+SUPPORT = 0.6
+
+
+def supported(sentence: str, source: str) -> str | None:
+    """Is a rephrased (not quoted) sentence backed by its source passage? None when it is, else why:
+    its numbers must all be in the source, at least ``SUPPORT`` of its terms (stemmed words, Chinese
+    words) must occur there, and it must be negated exactly when the source sentence it rephrases is."""
+    from shopmind.text.tokenize import tokenize
+
+    extra = _numbers(sentence) - _numbers(source)
+    if extra:
+        return f"numbers not in the source: {sorted(extra)}"
+    terms = tokenize(sentence)
+    if not terms:
+        return None
+    known = set(tokenize(source))
+    share = sum(tk in known for tk in terms) / len(terms)
+    if share < SUPPORT:
+        return f"only {share:.0%} of its words are in the source"
+    # the source sentence it rephrases (most shared terms) must be negated exactly when it is
+    overlap = {s: len(set(tokenize(s)) & set(terms)) for s in _SPLIT.split(source) if s.strip()}
+    top = max(overlap.values(), default=0)
+    negated = [bool(_NEG_EN.search(x) or _NEG_ZH.search(x)) for x in (sentence, *(s for s, v in overlap.items() if v == top))]
+    if negated[0] not in negated[1:]:
+        return "negation differs from the source sentence"
+    return None
 
 
 def source_text(store: Any, sid: str) -> str | None:
@@ -94,8 +127,10 @@ def check_reply(store: Any, result: dict, message: str = "") -> list[dict]:
             extra = _numbers(plain) - set().union(*(_numbers(s) for s in srcs))
             why = f"numbers not in the ticket: {sorted(extra)}" if extra else None
         elif all(s.startswith("doc:") for s in sids):
+            # quoted from the document, or (a generated answer) a sentence the document backs
             if not any(_norm(plain).rstrip(".。") in _norm(src) for src in srcs):
-                why = "not quoted from the cited document"
+                reasons = [supported(plain, src) for src in srcs]
+                why = None if None in reasons else f"not quoted from the cited document, and {reasons[0]}"
         else:
             known = set().union(*(_numbers(s) for s in srcs)) | user_nums
             extra = _numbers(plain) - known

@@ -41,10 +41,18 @@ def is_abusive(text: str) -> bool:
     return bool(ABUSE_RE.search(text))
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？\n])")
+
+
 def strip_injection(text: str) -> str:
     """Drop the sentences of a retrieved passage that carry instruction-like text (documents are data)."""
-    parts = re.split(r"(?<=[.!?。！？\n])\s*", text)
-    return " ".join(p for p in parts if p and not INJECTION_RE.search(p)).strip()
+    # split only at sentence ends ("12.99" and "shop.example" stay whole) and keep the rest as written
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append(text[start:m.end()])
+        start = m.end()
+    out.append(text[start:])
+    return "".join(p for p in out if p and not INJECTION_RE.search(p)).strip()
 
 
 def _mask_email(m: re.Match) -> str:

@@ -22,7 +22,9 @@ class ChatIn(BaseModel):
 
 @router.post("/chat")
 def chat(body: ChatIn, request: Request, shop: ShopDep) -> dict:
-    """{"reply", "intent", "confidence", "citations": [...], "actions": [...]} for one message."""
+    """{"reply", "intent", "confidence", "citations": [...], "actions": [...]} for one message. With the
+    generative backend configured (SHOPMIND_LLM_URL), `actions` holds {"type": "llm", "status": "accepted" |
+    "rejected" | "error", "reason"} for each answer it was asked to rephrase."""
     if body.user_id is not None:
         key = request.headers.get("x-api-key")
         require_admin(request, key)  # 401/403: nobody reads another user's orders by naming them
