@@ -7,7 +7,9 @@ starts the server (uvicorn on 127.0.0.1 in a subprocess, realtime model trained 
 replays the other users' sequences as timed view events from several concurrent clients while other
 clients query search and session recommendations at a fixed rate, and freshness probes click in a
 fresh session and poll its recommendations until they reflect the click. Reports events/s sustained,
-p50/p95/p99 latencies, event-to-visible freshness lag, and lost events (acknowledged but not stored).
+p50/p95/p99 latencies (search also split into result-cache misses, with the engine's own took_ms, and
+hits), event-to-visible freshness lag, lost events (acknowledged but not stored), the server's CPU
+seconds and the load average, and ends with a PASS/FAIL line per target of issue 6.
 """
 
 from __future__ import annotations
@@ -133,7 +135,8 @@ def prepare(home: Path, data: Path, history_share: float, with_search: bool) -> 
 
 # -- the load ---------------------------------------------------------------------------------------
 async def run_load(port: int, live, args) -> dict:
-    stats: dict[str, list] = {"post": [], "search": [], "recs": [], "fresh": [], "acked": [], "errors": []}
+    stats: dict[str, list] = {"post": [], "search": [], "recs": [], "fresh": [], "acked": [], "errors": [],
+                              "search_miss": [], "search_cached": [], "search_engine": []}
     stop_at = time.perf_counter() + args.duration
     t_start = time.perf_counter()
     per_client = [live[c:: args.event_clients] for c in range(args.event_clients)]
@@ -186,6 +189,11 @@ async def run_load(port: int, live, args) -> dict:
             stats[kind].append(time.perf_counter() - t)
             if st != 200:
                 stats["errors"].append(f"{kind} {st} {body[:200]!r}")
+            elif kind == "search":  # the engine's own time, and cache misses apart from hits
+                r = json.loads(body)
+                stats["search_cached" if r.get("cached") else "search_miss"].append(stats[kind][-1])
+                if not r.get("cached"):
+                    stats["search_engine"].append(r.get("took_ms", float("nan")) / 1000)
 
     async def probe() -> None:
         conn = Conn(port)
@@ -221,6 +229,15 @@ async def run_load(port: int, live, args) -> dict:
     await asyncio.gather(*tasks)
     stats["wall"] = time.perf_counter() - t_start
     return stats
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process so far (Linux /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def free_port() -> int:
@@ -278,7 +295,10 @@ def main() -> None:
         if not args.no_search:  # warm the query path (encoder, ranker) before measuring
             for q in WORDS[:5]:
                 httpx.get(f"http://127.0.0.1:{port}/api/search", params={"q": q}, timeout=30)
+        load_before, cpu_before, client_before = os.getloadavg()[0], cpu_seconds(server.pid), time.process_time()
         stats = asyncio.run(run_load(port, prep["live"], args))
+        load_after, cpu_after, client_cpu = os.getloadavg()[0], cpu_seconds(server.pid), time.process_time() - client_before
+        server_cpu = cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
         metrics = httpx.get(f"http://127.0.0.1:{port}/api/metrics", timeout=10).text
         status = httpx.get(f"http://127.0.0.1:{port}/api/realtime/status", timeout=10).json()
     finally:
@@ -306,13 +326,23 @@ def main() -> None:
         "freshness_probes": len(fresh), "searches": len(stats["search"]), "recs": len(stats["recs"]),
         "commits": status["events"]["commits"], "cache_hit_ratio": round(status["cache"]["hit_ratio"], 3),
         "model_version": status["model"]["version"],
+        "search_miss_ms": {q: round(pct(stats["search_miss"], q) * 1000, 2) for q in (50, 95, 99)},
+        "search_engine_ms": {q: round(pct(stats["search_engine"], q) * 1000, 2) for q in (50, 95, 99)},
+        "search_cache_hits": len(stats["search_cached"]),
+        "load_avg_1m": [round(load_before, 2), round(load_after, 2)], "cpus": os.cpu_count(),
+        "server_cpu_s": None if server_cpu is None else round(server_cpu, 2), "client_cpu_s": round(client_cpu, 2),
     }
     print()
     print(f"events: {n_ev} acknowledged in {window:.1f}s = {res['events_per_s']:.0f} events/s "
           f"(target rate {args.rate:.0f}/s, batches of {args.batch}); {status['events']['commits']} group commits "
           f"(~{n_ev / max(status['events']['commits'], 1):.0f} events each)")
     print(f"POST /api/events       {summary(stats['post'])}")
-    print(f"GET /api/search        {summary(stats['search'])}" if not args.no_search else "search: skipped")
+    if args.no_search:
+        print("search: skipped")
+    else:
+        print(f"GET /api/search        {summary(stats['search'])}")
+        print(f"  cache misses         {summary(stats['search_miss'])} (engine took_ms: {summary(stats['search_engine'])})")
+        print(f"  cache hits           {summary(stats['search_cached'])}")
     print(f"GET realtime recommend {summary(stats['recs'])}")
     print(f"freshness (click -> session recs changed): {summary(fresh)}, max={max(fresh or [0]) * 1000:.1f} ms")
     print(f"lost events: {len(lost)} of {n_ev} acknowledged; errors: {len(stats['errors'])} {stats['errors'][:3]}")
@@ -322,6 +352,22 @@ def main() -> None:
         if ln.startswith(("shopmind_event_visible_seconds_count", "shopmind_event_commits_total",
                           "shopmind_cache_hit_ratio", "shopmind_model_version")):
             print("  " + ln)
+    print(f"load average (1 min) before/after the load: {load_before:.2f} / {load_after:.2f} on {os.cpu_count()} CPUs")
+    if server_cpu is not None:  # load-independent: CPU the server spent on this work
+        print(f"server CPU {server_cpu:.1f} s in {stats['wall']:.1f} s ({server_cpu / stats['wall']:.2f} cores; "
+              f"{server_cpu / max(n_ev, 1) * 1e6:.0f} us per acknowledged event, all requests included); "
+              f"bench clients {client_cpu:.1f} s")
+    checks = [("events/s sustained >= 2,000", res["events_per_s"] >= 2000, f"{res['events_per_s']:.0f}"),
+              ("recommendations p95 < 50 ms", res["recs_ms"][95] < 50, f"{res['recs_ms'][95]:.1f} ms"),
+              ("freshness p95 < 1 s", res["freshness_ms"][95] < 1000, f"{res['freshness_ms'][95]:.1f} ms"),
+              ("no lost events", not lost, f"{len(lost)} lost"),
+              ("no request errors", not stats["errors"], f"{len(stats['errors'])} errors")]
+    if not args.no_search:
+        checks.insert(1, ("search p95 < 50 ms", res["search_ms"][95] < 50, f"{res['search_ms'][95]:.1f} ms"))
+    print("targets (issue 6, all at the same time):")
+    for name, ok, got in checks:
+        print(f"  [{'PASS' if ok else 'FAIL'}] {name}: {got}")
+    res["targets_met"] = all(ok for _, ok, _ in checks)
     if args.json:
         args.json.write_text(json.dumps(res, indent=2))
 

@@ -46,7 +46,9 @@ class ResultCache:
         self.invalidations = 0
 
     # -- reading and writing ------------------------------------------------------------------------
-    def get(self, namespace: str, key: Hashable, default: Any = None) -> Any:
+    def get(self, namespace: str, key: Hashable, default: Any = None, count_miss: bool = True) -> Any:
+        """The cached value or ``default``; ``count_miss=False`` for a look before ``get_or_compute``
+        (that one counts the miss)."""
         k = (namespace, key)
         now = time.monotonic()
         with self._lock:
@@ -57,7 +59,8 @@ class ResultCache:
                 return hit[0]
             if hit is not None:
                 self._drop(k)
-            self.misses[namespace] = self.misses.get(namespace, 0) + 1
+            if count_miss:
+                self.misses[namespace] = self.misses.get(namespace, 0) + 1
             return default
 
     def put(self, namespace: str, key: Hashable, value: Any, tags: Iterable[str] = (),

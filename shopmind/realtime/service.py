@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 import time
 from concurrent.futures import Future
@@ -41,8 +42,14 @@ DEFAULTS: dict[str, Any] = {
     "cache_mb": 64,
     "cache_ttl": 30.0,
     "catalog_poll_seconds": 0.5,
+    # the serving process's GIL switch interval (seconds; 0 leaves Python's 0.005): a search thread
+    # waiting for the GIL after each numpy/ONNX call waits up to this long while the event threads run
+    "gil_switch_interval": 0.001,
 }
 
+
+#: trending rankings are computed this deep once per group and second, then sliced per request
+TRENDING_DEPTH = 256
 
 _MODEL_MODULES = {"als": "mf", "bpr": "mf", "itemknn": "itemknn", "ease": "ease", "pop": "popular",
                   "trending": "popular", "sasrec": "sasrec", "content": "content"}
@@ -82,6 +89,8 @@ class Realtime:
         self._obs_lock = threading.Lock()
         self._catalog: dict[str, tuple[str | None, bool]] = {}  # id -> (category, available)
         self._catalog_lock = threading.RLock()
+        self._trending: dict[str, tuple[float, int, int, list[tuple[str, float]]]] = {}  # group -> ranking
+        self._trending_lock = threading.Lock()
         self.catalog_seq = 0
         self.catalog_version = 0
         self.events_by_type: dict[str, int] = {}
@@ -90,12 +99,17 @@ class Realtime:
         self.visible = Histogram()  # receive -> stored and visible to reads (seconds)
         self.catalog_lag = Histogram()  # store change -> followed here (seconds)
         self._stop = threading.Event()
+        if float(cfg["gil_switch_interval"]) > 0:
+            sys.setswitchinterval(float(cfg["gil_switch_interval"]))
         self._load_catalog()
         self.warmed = self._warm(int(cfg["warm_events"]))
         self.writer = GroupCommitWriter(self.store, after_commit=self._after_commit)
         self.retrainer = Retrainer(self.slot, self._train, self._install, int(cfg["retrain_every_events"]),
                                    float(cfg["retrain_every_seconds"]), name=str(cfg["model"]))
         self._threads: list[threading.Thread] = []
+        self._search: Any = None  # the search engine fed by serve_search
+        if shop.__dict__.get("search") is not None:
+            self.serve_search(shop.search)
         if start:
             self.retrainer.start(initial=train)
             t = threading.Thread(target=self._follow_catalog, name="shopmind-catalog-follower", daemon=True)
@@ -131,7 +145,7 @@ class Realtime:
         # any change can add a product to any answer (new, restored, back in stock), so whole
         # namespaces go; keys carry catalog_version too, so an answer computed across the change is
         # never served after it
-        for ns in ("search", "trending", "recommend"):
+        for ns in ("search", "recommend"):  # trending rankings carry catalog_version (see trending())
             self.cache.invalidate_namespace(ns)
         self.cache.invalidate_tags("product:" + i for i in ids)
         return ids
@@ -301,14 +315,42 @@ class Realtime:
 
     def popularity(self, product_ids: Iterable[str]) -> dict[str, float]:
         """Time-decayed weighted event counts (view 1, click 2, cart 4, purchase 8) per product."""
-        return self.popular.get("", list(product_ids), time.time())
+        return self.popular.get("", product_ids, time.time())
+
+    def serve_search(self, engine: Any) -> None:
+        """Feed a search engine's popularity feature from the live stream (no re-reading of stored
+        events inside search requests); idempotent, undone by ``close``."""
+        if getattr(engine, "popularity_source", None) != self.popularity:
+            engine.popularity_source = self.popularity
+            self._search = engine
 
     def trending(self, category: str | None = None, n: int = 10) -> list[tuple[str, float]]:
-        """Trending available products, overall or under a category path prefix."""
+        """Trending available products, overall or under a category path prefix.
+
+        Each group's ranking (its top ``TRENDING_DEPTH``) is recomputed at most once a second by one
+        thread, and sliced for every ``n``; meanwhile the others serve the previous ranking, except
+        after a catalog change (deleted or out-of-stock products leave at once)."""
         group = " > ".join(p.strip() for p in (category or "").split(">") if p.strip())
-        return self.cache.get_or_compute(
-            "trending", (group, n, self.catalog_version),
-            lambda: self.trend.top(group, n, time.time(), skip=lambda pid: not self.available(pid)), ttl=1.0)
+        depth = max(n, TRENDING_DEPTH)
+        snap = self._trending.get(group)
+        if snap is not None and snap[1] == self.catalog_version and snap[2] >= depth:
+            if time.monotonic() - snap[0] <= 1.0 or not self._trending_lock.acquire(blocking=False):
+                return snap[3][:n]  # fresh, or being refreshed by another thread
+            try:
+                return self._rank_trending(group, depth)[:n]
+            finally:
+                self._trending_lock.release()
+        with self._trending_lock:
+            snap = self._trending.get(group)  # computed by the thread this one waited for?
+            if snap is not None and snap[1] == self.catalog_version and snap[2] >= depth:
+                return snap[3][:n]
+            return self._rank_trending(group, depth)[:n]
+
+    def _rank_trending(self, group: str, depth: int) -> list[tuple[str, float]]:
+        version, at = self.catalog_version, time.monotonic()
+        top = self.trend.top(group, depth, time.time(), skip=lambda pid: not self.available(pid))
+        self._trending[group] = (at, version, depth, top)
+        return top
 
     def also(self, product_id: str, kind: str = "viewed", n: int = 10) -> list[tuple[str, float]]:
         """Live 'viewed also viewed' (kind='viewed') or 'bought together' (kind='bought') neighbours."""
@@ -322,15 +364,24 @@ class Realtime:
         key = session_key(user, session)
         items, _, sver = self.sessions.get(key)
         served = self.slot.get()
-        mver = served.version if served is not None else 0
         tags = [f"user:{user}"] if user else [f"session:{session}"] if session else []
 
         def compute() -> dict[str, Any]:
             return self._recommend(user, [pid for pid, t, _, _ in items], served, n, sver)
 
         return self.cache.get_or_compute(
-            "recommend", (key, sver, mver, self.catalog_version, n), compute,
+            "recommend", self._recommend_key(key, sver, served, n), compute,
             tags=lambda r: tags + ["product:" + x["id"] for x in r["items"]])
+
+    def cached_recommendation(self, user: str | None = None, session: str | None = None, n: int = 10
+                              ) -> dict[str, Any] | None:
+        """``recommend``'s answer when it is cached (cheap: no model run), else None."""
+        key = session_key(user, session)
+        return self.cache.get("recommend", self._recommend_key(key, self.sessions.version(key), self.slot.get(), n),
+                              count_miss=False)
+
+    def _recommend_key(self, key: str | None, sver: int, served: Served | None, n: int) -> tuple:
+        return key, sver, served.version if served is not None else 0, self.catalog_version, n
 
     def _recommend(self, user: str | None, session_pids: list[str], served: Served | None, n: int,
                    sver: int) -> dict[str, Any]:
@@ -448,6 +499,9 @@ class Realtime:
     def close(self) -> None:
         """Commit what is queued and stop the threads (call before closing the store)."""
         self._stop.set()
+        engine, self._search = self._search, None
+        if engine is not None and engine.popularity_source == self.popularity:
+            engine.popularity_source = None
         self.retrainer.stop()
         self.writer.close()
         for t in self._threads:

@@ -12,7 +12,10 @@ import math
 import threading
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
+
+import numpy as np
 
 from shopmind.kb.models import EventIn
 
@@ -83,6 +86,11 @@ class Sessions:
                 return [], [], 0
             return list(s.items), list(s.queries), s.version
 
+    def version(self, key: str | None) -> int:
+        """How many events the key's state has seen (0 for an unknown key)."""
+        s = self._d.get(key) if key is not None else None
+        return s.version if s is not None else 0
+
     def recent_items(self, key: str | None, types: Iterable[str] | None = None) -> list[str]:
         items, _, _ = self.get(key)
         allowed = set(types) if types else None
@@ -107,15 +115,6 @@ class CoOccurrence:
         self._lock = threading.Lock()
         self.pairs = 0
 
-    def _bump(self, table: dict[str, dict[str, float]], a: str, b: str) -> None:
-        row = table.get(a)
-        if row is None:
-            row = table[a] = {}
-        row[b] = row.get(b, 0.0) + 1.0
-        if len(row) > 2 * self.cap:
-            keep = heapq.nlargest(self.cap, row.items(), key=lambda kv: kv[1])
-            table[a] = dict(keep)
-
     def update(self, e: EventIn, previous: list[tuple]) -> None:
         """Pair the event's product with the session's earlier items (``previous``: Session.items)."""
         if not e.product_id:
@@ -134,11 +133,22 @@ class CoOccurrence:
                     break
         if not seen:
             return
-        with self._lock:
+        a, cap = e.product_id, self.cap
+        with self._lock:  # both directions, inlined: this runs for every event in the writer thread
+            row_a = table.get(a)
+            if row_a is None:
+                row_a = table[a] = {}
             for other in seen:
-                self._bump(table, e.product_id, other)
-                self._bump(table, other, e.product_id)
-                self.pairs += 1
+                row_a[other] = row_a.get(other, 0.0) + 1.0
+                row = table.get(other)
+                if row is None:
+                    row = table[other] = {}
+                row[a] = row.get(a, 0.0) + 1.0
+                if len(row) > 2 * cap:
+                    table[other] = dict(heapq.nlargest(cap, row.items(), key=lambda kv: kv[1]))
+            if len(row_a) > 2 * cap:
+                table[a] = dict(heapq.nlargest(cap, row_a.items(), key=lambda kv: kv[1]))
+            self.pairs += len(seen)
 
     def neighbours(self, product_id: str, kind: str = "viewed", n: int = 10) -> list[tuple[str, float]]:
         table = self.bought if kind == "bought" else self.viewed
@@ -197,13 +207,27 @@ class Decayed:
             return {k: grp.get(k, 0.0) * s for k in keys}
 
     def top(self, group: str, n: int, now: float, skip=None) -> list[tuple[str, float]]:
+        """The ``n`` highest keys of a group, highest first (ties: greater key first), leaving out keys
+        for which ``skip`` is true (asked only of the leaders, not of every key: skipped keys are few)."""
+        if n <= 0:
+            return []
         s = self._scale(now)
         with self._lock:
-            items = list((self.values.get(group) or {}).items())
-        if skip is not None:
-            items = [kv for kv in items if not skip(kv[0])]
-        best = heapq.nlargest(n, items, key=lambda kv: (kv[1], kv[0]))
-        return [(k, v * s) for k, v in best]
+            grp = self.values.get(group) or {}
+            keys = list(grp)
+            vals = np.fromiter(grp.values(), np.float64, len(keys))
+        k = n
+        while True:
+            if len(keys) > k:  # every key scoring at least the k-th value (ties at the cut stay in)
+                cut = np.partition(vals, len(vals) - k)[len(vals) - k]
+                rows = np.flatnonzero(vals >= cut).tolist()
+            else:
+                rows = range(len(keys))
+            best = sorted(((vals[r], keys[r]) for r in rows), reverse=True)[:k]
+            kept = best if skip is None else [vk for vk in best if not skip(vk[1])]
+            if len(kept) >= n or len(best) < k:
+                return [(key, float(v) * s) for v, key in kept[:n]]
+            k = 2 * k + (n - len(kept))
 
     def remove(self, key: str) -> None:
         with self._lock:
@@ -211,11 +235,12 @@ class Decayed:
                 grp.pop(key, None)
 
 
-def category_prefixes(category: str | None) -> list[str]:
-    """'' plus every prefix of a ' > ' category path: 'A > B' -> ['', 'A', 'A > B']."""
+@lru_cache(maxsize=8192)
+def category_prefixes(category: str | None) -> tuple[str, ...]:
+    """'' plus every prefix of a ' > ' category path: 'A > B' -> ('', 'A', 'A > B') (memoized)."""
     out = [""]
     if category:
         parts = [p.strip() for p in category.split(">") if p.strip()]
         for i in range(len(parts)):
             out.append(" > ".join(parts[: i + 1]))
-    return out
+    return tuple(out)

@@ -154,9 +154,26 @@ class SearchEngine:
             self._update_vocab()
             return path
 
+    #: ``ids -> {id: popularity}`` of a live event stream (set by shopmind.realtime in a serving process);
+    #: None: popularity is counted from the stored events
+    popularity_source: Callable[[Sequence[str]], dict[str, float]] | None = None
+    _live_pop: tuple[float, int, np.ndarray | None] = (0.0, -1, None)  # (read at, index version, per row)
+
     def popularity(self) -> np.ndarray:
-        """Per-row popularity from the shop's events (views, clicks, carts, purchases), refreshed each second."""
+        """Per-row popularity from the shop's events (views, clicks, carts, purchases), refreshed each second.
+
+        With a live source (real time running) the rows are read from it, O(1) per product; without
+        one, events stored since the last call are scanned."""
         now = time.time()
+        source = self.popularity_source
+        if source is not None:
+            ids = self.ix.catalog.ids
+            at, version, pop = self._live_pop
+            if pop is None or now - at > 1.0 or version != self.ix.version or len(pop) != len(ids):
+                live = source(ids)
+                pop = np.fromiter((live.get(i, 0.0) for i in ids), np.float64, len(ids))
+                self._live_pop = (now, self.ix.version, pop)
+            return pop
         if self.store is not None and now - self._pop_checked > 1.0:
             self._pop_checked = now
             changed = False

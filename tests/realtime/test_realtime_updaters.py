@@ -71,6 +71,24 @@ def test_decayed_trending_per_category_prefers_recent():
     assert d.get("", ["far"], now + 200 * 3600)["far"] == 1.0
 
 
+def test_decayed_top_skips_leaders_and_still_fills_n():
+    d = Decayed(half_life=3600.0)
+    now = time.time()
+    for i in range(30):
+        d.add([""], f"p{i:02d}", float(i), now)  # p29 highest
+    gone = {"p29", "p28", "p27", "p25"}
+    top = d.top("", 4, now, skip=gone.__contains__)
+    assert [k for k, _ in top] == ["p26", "p24", "p23", "p22"]
+    assert [k for k, _ in d.top("", 40, now, skip=gone.__contains__)][-1] == "p00"  # fewer than n left
+
+
+def test_trending_is_one_ranking_sliced_per_n(beauty_shop):
+    rt = beauty_shop.realtime
+    ten = rt.trending(None, 10)
+    assert len(ten) == 10 and rt.trending(None, 3) == ten[:3]
+    assert [s for _, s in ten] == sorted((s for _, s in ten), reverse=True)
+
+
 def test_popularity_and_trending_follow_events(beauty_shop):
     rt = beauty_shop.realtime
     target = beauty_shop.beauty[0][1][0]

@@ -3,9 +3,12 @@ endpoints for synonyms and merchandising rules."""
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
 from fastapi import APIRouter, Body, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 
 from shopmind.api.deps import AdminDep, ShopDep
@@ -13,10 +16,11 @@ from shopmind.search.filters import SORTS
 from shopmind.search.merch import SYNONYMS_KEY, MerchRule, check_synonyms, load_rules, load_synonyms, save_rules
 
 router = APIRouter(prefix="/api", tags=["search"])
+log = logging.getLogger(__name__)
 
 
 @router.get("/search")
-def search(
+async def search(
     request: Request,
     shop: ShopDep,
     q: str = Query("", max_length=500, description="The query; empty browses with filters."),
@@ -33,23 +37,79 @@ def search(
     session_id: str | None = Query(None, description="Recorded with the search event."),
     user_id: str | None = Query(None),
 ) -> dict[str, Any]:
-    """Hybrid search; attribute filters as ``attr.<name>=value`` (e.g. ``attr.color=red``)."""
+    """Hybrid search; attribute filters as ``attr.<name>=value`` (e.g. ``attr.color=red``).
+
+    While real time runs, answers are cached per (query, filters, sort, page, size, explain, method,
+    index and catalog version) until a catalog or merchandising change or ``cache_ttl`` seconds
+    (``"cached": true`` marks a cached answer); the search event goes through its group commit."""
+    t0 = time.perf_counter()
     attrs = {k[5:]: v for k, v in request.query_params.items() if k.startswith("attr.") and len(k) > 5 and v}
     filters = {"brand": brand, "category": category, "price_min": price_min, "price_max": price_max,
                "in_stock": in_stock, "attrs": attrs or None}
+    filters = {k: v for k, v in filters.items() if v is not None}
+    args = (q, filters, sort, page, size, explain, method)
+    rt, engine = shop.__dict__.get("realtime"), shop.__dict__.get("search")
+    record = bool(q.strip()) and page == 1
     try:
-        res = shop.search.search(q, {k: v for k, v in filters.items() if v is not None}, sort, page, size,
-                                 explain, method=method)
+        if rt is None or engine is None:  # no result cache; the engine is built on first use
+            return await run_in_threadpool(_search_and_record, shop, rt, args, record, session_id, user_id)
+        rt.serve_search(engine)
+        key = (q, repr(sorted(filters.items())), sort, page, size, explain, method, engine.ix.version,
+               rt.catalog_version)  # the versions: an answer computed across a change is not served after it
+        hit = rt.cache.get("search", key, None, count_miss=False)  # (the thread below counts a miss)
+        if hit is not None:  # answered on the event loop, no thread hop
+            res = {**hit, "took_ms": round((time.perf_counter() - t0) * 1000.0, 2), "cached": True}
+        else:
+            res = await run_in_threadpool(_search_and_cache, rt, engine, key, args)
     except ValueError as e:
         raise HTTPException(422, detail=str(e)) from e
-    if q.strip() and page == 1:
-        from shopmind.kb.models import EventIn
-
-        try:
-            shop.store.add_events([EventIn(type="search", query=q[:500], session_id=session_id, user_id=user_id)])
-        except Exception:  # noqa: BLE001 - recording analytics must never fail a search
-            pass
+    if record:
+        _record_search(shop, rt, q, session_id, user_id)
     return res
+
+
+def _search_and_cache(rt, engine, key: tuple, args: tuple) -> dict[str, Any]:
+    res = rt.cache.get("search", key, None)  # counts the miss, unless a request just cached the answer
+    if res is not None:
+        return {**res, "cached": True}
+    res = engine.search(*args[:6], method=args[6])
+    rt.cache.put("search", key, res)
+    return {**res, "cached": False}
+
+
+def _search_and_record(shop, rt, args: tuple, record: bool, session_id: str | None, user_id: str | None
+                       ) -> dict[str, Any]:
+    res = shop.search.search(*args[:6], method=args[6])
+    if record:
+        _record_search(shop, rt, args[0], session_id, user_id)
+    return res
+
+
+def _record_search(shop, rt, q: str, session_id: str | None, user_id: str | None) -> None:
+    """Record the search event; analytics must never fail or slow down a search. With real time the
+    event joins the next group commit (and the session's live queries) without waiting for it."""
+    from shopmind.kb.models import EventIn
+
+    try:
+        event = EventIn(type="search", query=q[:500], session_id=session_id, user_id=user_id)
+        if rt is None:
+            shop.store.add_events([event])
+        else:
+            rt.submit([event]).add_done_callback(_log_failure)
+    except Exception as ex:  # noqa: BLE001
+        log.warning("search event not recorded: %s", ex)
+
+
+def _log_failure(fut) -> None:
+    if fut.exception() is not None:
+        log.warning("search event not recorded: %s", fut.exception())
+
+
+def _forget_cached_searches(shop) -> None:
+    """Merchandising or synonym changes change answers: drop the cached ones."""
+    rt = shop.__dict__.get("realtime")
+    if rt is not None:
+        rt.cache.invalidate_namespace("search")
 
 
 @router.get("/suggest")
@@ -72,6 +132,7 @@ def put_synonyms(shop: ShopDep, body: dict[str, Any] = Body(..., examples=[{"syn
         raise HTTPException(422, detail=str(e)) from e
     shop.store.set_meta(SYNONYMS_KEY, groups)
     shop.search.set_synonyms(groups)
+    _forget_cached_searches(shop)
     return {"synonyms": groups}
 
 
@@ -94,6 +155,7 @@ def add_rule(shop: ShopDep, body: dict[str, Any] = Body(..., examples=[
     rules = [r for r in load_rules(shop.store) if r.id != rule.id] + [rule]
     save_rules(shop.store, rules)
     shop.search.invalidate_rules()
+    _forget_cached_searches(shop)
     return rule.model_dump()
 
 
@@ -105,4 +167,5 @@ def delete_rule(shop: ShopDep, rule_id: str) -> dict[str, Any]:
         raise HTTPException(404, detail=f"rule {rule_id!r} not found")
     save_rules(shop.store, kept)
     shop.search.invalidate_rules()
+    _forget_cached_searches(shop)
     return {"deleted": rule_id}
