@@ -5,9 +5,14 @@ English: train on reviews/womens-clothing-en (rating >= 4 positive, <= 2 negativ
 5,600 sampled positives, seed 0 — MiniLM encoding of long reviews is the slow part on 2 cores); the
 shipped model uses the review titles; test on
 a 20 % clothing split (in-domain) and on tests/data/reviews_electronics_en.csv (phones, headphones,
-laptops, accessories: hand-written, out-of-domain).
+laptops, accessories: hand-written, out-of-domain). ``--lang en-check`` runs the shipped English model
+unchanged on that set and on tests/data/reviews_electronics_en_2.csv (written later, never tuned on),
+next to TF-IDF + LR and VADER (when vaderSentiment is importable).
 
 Run:    HF_HUB_OFFLINE=1 python benchmarks/text_sentiment.py [--cache DIR] [--skip-snownlp]
+        (without --train-default the Chinese row is the shipped model, re-measured on the test split)
+Choose: HF_HUB_OFFLINE=1 python benchmarks/text_sentiment.py --lang zh --skip-baselines --zh-validation
+        (n-gram model vs n-gram + char CNN on a validation share of the training part only)
 Ship:   HF_HUB_OFFLINE=1 python benchmarks/text_sentiment.py --train-default   (writes shopmind/text/models/)
 """
 
@@ -26,13 +31,14 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
 
 from shopmind.config import data_dir
-from shopmind.text.catlinear import CategoryNgramClassifier
 from shopmind.text.embedclf import EmbeddingClassifier
+from shopmind.text.evaluate import train_zh
 from shopmind.text.linear import LinearNgramClassifier
 from shopmind.text.sentiment import MODELS_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 EN_TEST = ROOT / "tests" / "data" / "reviews_electronics_en.csv"
+EN_TEST2 = ROOT / "tests" / "data" / "reviews_electronics_en_2.csv"  # written later, never used to choose a model
 EN_POS_SAMPLE = 5600
 
 
@@ -83,7 +89,7 @@ def tfidf_lr(analyzer: str, ngram, tr_x, tr_y, te_xs, tokenizer=None):
     return [lr.predict_proba(vec.transform(x))[:, 1] for x in te_xs]
 
 
-def run_zh(args, out: dict) -> CategoryNgramClassifier:
+def run_zh(args, out: dict):
     tr_x, tr_y, te_x, te_y, tr_cat, te_cat = zh_split()
     res = out.setdefault("zh", {})
     if not args.skip_baselines:
@@ -107,19 +113,54 @@ def run_zh(args, out: dict) -> CategoryNgramClassifier:
         p = old.predict_proba(te_x)
         res["shopmind_linear_ngram"] = {**metrics(te_y, p), "train_s": round(fit_s, 1), "predict_per_s": round(len(te_x) / (time.time() - t), 1)}
         print("zh shopmind (old)", res["shopmind_linear_ngram"], flush=True)
-    # the category ("cat" column) is used at training time only; at prediction it is predicted from the text
-    t = time.time()
-    model = CategoryNgramClassifier().fit(tr_x, tr_y, tr_cat)
-    fit_s = time.time() - t
-    t = time.time()
-    p = model.predict_proba(te_x)
-    pred_s = time.time() - t
-    cat_acc = float(np.mean(np.array(model.predict_category(te_x)) == np.array(te_cat)))
-    res["shopmind_category_ngram"] = {**metrics(te_y, p), "train_s": round(fit_s, 1), "predict_per_s": round(len(te_x) / pred_s, 1),
-                                      "category_accuracy": round(cat_acc, 4)}
-    print("zh shopmind", res["shopmind_category_ngram"], flush=True)
-    model.meta["trained_on"] = "reviews/online-shopping-zh 80% stratified split, seed 0"
+    if args.zh_validation:  # method choice: n-gram alone vs n-gram + char CNN, on the validation share only
+        t = time.time()
+        ens = train_zh(tr_x, tr_y, tr_cat, with_cnn=True, hold=zh_validation_hold(tr_y), progress=True)
+        res["validation"] = {"members": ["category-ngram", "char-cnn"], **{k: ens.meta[k] for k in (
+            "n_held", "heldout_accuracy_members", "heldout_accuracy_stacked_in_sample")},
+            "stack_coef": ens.coef.round(3).tolist(), "seconds": round(time.time() - t)}
+        print("zh validation", res["validation"], flush=True)
+    if args.train_default:
+        t = time.time()
+        model = train_zh(tr_x, tr_y, tr_cat, progress=True)
+        res["train_s"] = round(time.time() - t, 1)
+        model.meta["trained_on"] = "reviews/online-shopping-zh 80% stratified split, seed 0"
+    else:
+        from shopmind.text.sentiment import load_model
+
+        model = load_model(Path(args.out_dir) / "sentiment_zh.npz")
+    res.update(eval_zh_model(model, te_x, te_y, te_cat))
+    print("zh shopmind", json.dumps({k: v for k, v in res.items() if k.startswith("shopmind")}), flush=True)
     return model
+
+
+def zh_validation_hold(tr_y: np.ndarray) -> np.ndarray:
+    """The validation share of the training part (10 %, stratified, seed 1): every choice of method,
+    member and stacking weight is made on it, never on the test split."""
+    _, val = train_test_split(np.arange(len(tr_y)), test_size=0.1, random_state=1, stratify=tr_y)
+    hold = np.zeros(len(tr_y), bool)
+    hold[val] = True
+    return hold
+
+
+def eval_zh_model(model, te_x, te_y, te_cat) -> dict:
+    """Test metrics of the model and, for an ensemble, of each member alone; speed with the load average."""
+    import os
+
+    load = os.getloadavg()[0]
+    t, c = time.time(), time.process_time()
+    p = model.predict_proba(te_x)
+    wall, cpu = time.time() - t, time.process_time() - c
+    res = {"shopmind_default": {**metrics(te_y, p), "predict_per_s": round(len(te_x) / wall, 1),
+                                "predict_per_cpu_s": round(len(te_x) / cpu, 1), "load_avg_1min": round(load, 2)}}
+    for m in getattr(model, "members", []):
+        t = time.time()
+        d = m.decision(te_x)
+        r = {**metrics(te_y, (d > 0).astype(float)), "predict_per_s": round(len(te_x) / (time.time() - t), 1)}
+        if hasattr(m, "predict_category"):
+            r["category_accuracy"] = round(float(np.mean(np.array(m.predict_category(te_x)) == np.array(te_cat))), 4)
+        res[f"shopmind_member_{json.loads(str(m.to_arrays()['meta']))['kind']}"] = r
+    return res
 
 
 def run_en(args, out: dict) -> EmbeddingClassifier:
@@ -161,15 +202,52 @@ def run_en(args, out: dict) -> EmbeddingClassifier:
     return model
 
 
+def vader_scores(texts: list[str]) -> list[float] | None:
+    """VADER's compound score mapped to [0, 1] with its usual positive cut (compound >= 0.05 -> >= 0.5),
+    or None when vaderSentiment is not installed."""
+    try:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    except ImportError:
+        return None
+    sia = SentimentIntensityAnalyzer()
+    return [0.5 + (sia.polarity_scores(t)["compound"] - 0.05) / 2.1 for t in texts]
+
+
+def run_en_check(args, out: dict) -> None:
+    """The shipped English model, unchanged, on both hand-written electronics sets, next to TF-IDF + LR
+    trained on clothing and VADER (no training, no encoding of the clothing reviews)."""
+    from shopmind.text.sentiment import load_model
+
+    model = load_model(MODELS_DIR / "sentiment_en.npz")
+    x, _, y, full_x, full_y = en_clothing()
+    tr, _ = train_test_split(np.arange(len(x)), test_size=0.2, random_state=0, stratify=y)
+    sets = {"electronics_1": pd.read_csv(EN_TEST), "electronics_2": pd.read_csv(EN_TEST2)}
+    texts = [d.text.tolist() for d in sets.values()]
+    lr_sample = tfidf_lr("word", (1, 2), [x[i] for i in tr], y[tr], texts)
+    lr_all = tfidf_lr("word", (1, 2), full_x, full_y, texts)
+    res = out.setdefault("en_check", {})
+    for j, (name, d) in enumerate(sets.items()):
+        r = res.setdefault(name, {"n": len(d), "positive": int(d.label.sum())})
+        r["shopmind_shipped"] = metrics(d.label, model.predict_proba(d.text.tolist()))
+        r["tfidf_word12_lr_sample"] = metrics(d.label, lr_sample[j])
+        r["tfidf_word12_lr_all_clothing"] = metrics(d.label, lr_all[j])
+        v = vader_scores(d.text.tolist())
+        r["vader"] = metrics(d.label, v) if v is not None else "vaderSentiment not installed"
+    print("en check", json.dumps(res), flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--lang", choices=["zh", "en", "both"], default="both")
+    ap.add_argument("--lang", choices=["zh", "en", "both", "en-check"], default="both",
+                    help="en-check: the shipped English model on both electronics sets, no training")
     ap.add_argument("--out-dir", default=str(MODELS_DIR), help="where --train-default writes the models")
     ap.add_argument("--cache", default=None, help="folder to keep encoded clothing reviews between runs")
     ap.add_argument("--skip-snownlp", action="store_true")
     ap.add_argument("--skip-baselines", action="store_true")
     ap.add_argument("--with-old", action="store_true", help="also train the previous default (LinearNgramClassifier)")
     ap.add_argument("--train-default", action="store_true", help="save the trained models as the shipped defaults")
+    ap.add_argument("--zh-validation", action="store_true",
+                    help="train n-gram + char-CNN members on 90%% of the training part, report both on the other 10%%")
     ap.add_argument("--json", default=None, help="write results to this JSON file")
     args = ap.parse_args()
     out: dict = {}
@@ -178,6 +256,8 @@ def main() -> None:
         models["zh"] = run_zh(args, out)
     if args.lang in ("en", "both"):
         models["en"] = run_en(args, out)
+    if args.lang == "en-check":
+        run_en_check(args, out)
     if args.train_default:
         out_dir = Path(args.out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)

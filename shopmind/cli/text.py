@@ -68,13 +68,14 @@ def eval_sentiment_command(
     text_col: str = typer.Option(..., "--text-col", help="Column with the review text."),
     label_col: str = typer.Option(..., "--label-col", help="Column with 0/1, positive/negative or a 1-5 rating."),
     train: Optional[Path] = typer.Option(None, "--train", help="Labelled file to train on (default: the shipped models)."),
+    cat_col: Optional[str] = typer.Option(None, "--cat-col", help="Product-category column of the training file (Chinese: category-aware model)."),
     as_json: bool = typer.Option(False, "--json", help='Print {"accuracy", "macro_f1", "n"}.'),
 ) -> None:
     """Train sentiment on one labelled file and report accuracy and macro-F1 on another."""
     from shopmind.text.evaluate import eval_sentiment
 
     try:
-        res = eval_sentiment(train, test, text_col, label_col, progress=not as_json)
+        res = eval_sentiment(train, test, text_col, label_col, progress=not as_json, cat_col=cat_col)
     except (ValueError, FileNotFoundError) as e:
         fail(str(e))
     save_eval_report("sentiment", res)
@@ -90,13 +91,18 @@ def train_sentiment_command(
     label_col: str = typer.Option(..., "--label-col"),
     out: Path = typer.Option(..., "--out", help="Where to write the model (.npz)."),
     lang: Optional[str] = typer.Option(None, "--lang", help="zh or en (default: detected)."),
+    cat_col: Optional[str] = typer.Option(None, "--cat-col", help="Product-category column (Chinese: category-aware n-gram model; used at training time only)."),
 ) -> None:
-    """Train a sentiment model (.npz) with the project's method for the language."""
-    from shopmind.text.evaluate import read_labelled, train_sentiment
+    """Train a sentiment model (.npz) with the project's method for the language (Chinese: n-gram SVM /
+    NB-SVM, category-aware with --cat-col; English: logistic regression on MiniLM vectors)."""
+    from shopmind.text.evaluate import read_labelled, read_labelled_categories, train_sentiment
 
     try:
-        texts, y = read_labelled(train, text_col, label_col)
-        model = train_sentiment(texts, y, lang=lang, progress=True)
+        if cat_col:
+            texts, y, cats = read_labelled_categories(train, text_col, label_col, cat_col)
+        else:
+            (texts, y), cats = read_labelled(train, text_col, label_col), None
+        model = train_sentiment(texts, y, lang=lang, categories=cats, progress=True)
     except (ValueError, FileNotFoundError) as e:
         fail(str(e))
     path = model.save(out)

@@ -10,13 +10,13 @@ shared weight vector and one sparse weight vector per category. Saved as one .np
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
 from shopmind.text.linear import LinearNgramClassifier, NgramFeaturizer
+from shopmind.text.modelfile import NpzModel, read_meta
 
 __all__ = ["CategoryNgramClassifier"]
 
@@ -43,7 +43,7 @@ def _augment(X: sp.csr_matrix, cats: np.ndarray, k: int) -> sp.csr_matrix:
     return sp.hstack([X, A]).tocsr()
 
 
-class CategoryNgramClassifier:
+class CategoryNgramClassifier(NpzModel):
     """Binary sentiment with category-specific weights chosen by a predicted category."""
 
     def __init__(self, featurizer: NgramFeaturizer | None = None, meta: dict[str, Any] | None = None) -> None:
@@ -166,40 +166,34 @@ class CategoryNgramClassifier:
         return (1 / (1 + np.exp(-(a * self.decision(texts) + c)))).astype(np.float32)
 
     # -- persistence ----------------------------------------------------------------------------
-    def save(self, path: str | Path) -> Path:
+    def to_arrays(self) -> dict[str, np.ndarray]:
         if self.w is None:
             raise RuntimeError("CategoryNgramClassifier: not trained")
-        path = Path(path)
         meta = {"kind": "category-ngram", "featurizer": self.featurizer.config(), "b": self.b,
                 "calib": list(self.calib), "categories": self.categories, **self.meta}
         sw, cw = self.sent_W.tocoo(), self.cat_W.tocoo()
-        np.savez_compressed(
-            path, idx=self.support.astype(np.int32), idf=self.idf.astype(np.float16), w=self.w.astype(np.float16),
+        return dict(
+            idx=self.support.astype(np.int32), idf=self.idf.astype(np.float16), w=self.w.astype(np.float16),
             sent_row=sw.row.astype(np.int8), sent_col=sw.col.astype(np.int32), sent_val=sw.data.astype(np.float16),
             cat_row=cw.row.astype(np.int8), cat_col=cw.col.astype(np.int32), cat_val=cw.data.astype(np.float16),
             cat_b=self.cat_b.astype(np.float32), meta=np.array(json.dumps(meta, ensure_ascii=False)),
         )
-        return path
 
     @classmethod
-    def load(cls, path: str | Path) -> "CategoryNgramClassifier":
-        with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(str(z["meta"]))
-            if meta.get("kind") != "category-ngram":
-                raise ValueError(f"{path}: not a category-ngram model (kind={meta.get('kind')!r})")
-            cfg = meta.pop("featurizer")
-            feat = NgramFeaturizer(int(cfg["n_features"]), tuple(cfg["char_ngrams"]), tuple(cfg["word_ngrams"]),
-                                   min_df=int(cfg.get("min_df", 2)))
-            m = cls(feat)
-            m.support = z["idx"].astype(np.int64)
-            m.idf = z["idf"].astype(np.float32)
-            m.w = z["w"].astype(np.float32)
-            m.categories = list(meta.pop("categories"))
-            k, d = len(m.categories), len(m.support)
-            m.sent_W = sp.csr_matrix((z["sent_val"].astype(np.float32), (z["sent_row"].astype(np.int64), z["sent_col"])), shape=(k, d))
-            m.cat_W = sp.csr_matrix((z["cat_val"].astype(np.float32), (z["cat_row"].astype(np.int64), z["cat_col"])), shape=(k, d))
-            m.cat_b = z["cat_b"].astype(np.float32)
+    def from_arrays(cls, z: Any, where: str = "model") -> "CategoryNgramClassifier":
+        meta = read_meta(z, "category-ngram", where)
+        cfg = meta.pop("featurizer")
+        feat = NgramFeaturizer(int(cfg["n_features"]), tuple(cfg["char_ngrams"]), tuple(cfg["word_ngrams"]),
+                               min_df=int(cfg.get("min_df", 2)))
+        m = cls(feat)
+        m.support = z["idx"].astype(np.int64)
+        m.idf = z["idf"].astype(np.float32)
+        m.w = z["w"].astype(np.float32)
+        m.categories = list(meta.pop("categories"))
+        k, d = len(m.categories), len(m.support)
+        m.sent_W = sp.csr_matrix((z["sent_val"].astype(np.float32), (z["sent_row"].astype(np.int64), z["sent_col"])), shape=(k, d))
+        m.cat_W = sp.csr_matrix((z["cat_val"].astype(np.float32), (z["cat_row"].astype(np.int64), z["cat_col"])), shape=(k, d))
+        m.cat_b = z["cat_b"].astype(np.float32)
         m.b, m.calib = float(meta.pop("b")), tuple(meta.pop("calib"))
-        meta.pop("kind")
         m.meta = meta
         return m

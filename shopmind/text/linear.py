@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
+
+from shopmind.text.modelfile import NpzModel, read_meta
 
 __all__ = ["NgramFeaturizer", "LinearNgramClassifier"]
 
@@ -105,7 +106,7 @@ class NgramFeaturizer:
                 "word_ngrams": list(self.word_ngrams), "min_df": self.min_df}
 
 
-class LinearNgramClassifier:
+class LinearNgramClassifier(NpzModel):
     """Binary classifier: an SVM on TF-IDF and an NB-SVM (log-count-ratio scaled) averaged after
     z-scoring; the average is itself linear, so one weight vector is kept. Platt-scaled probabilities."""
 
@@ -199,29 +200,23 @@ class LinearNgramClassifier:
         return (1 / (1 + np.exp(-(a * self.decision(texts) + c)))).astype(np.float32)
 
     # -- persistence ----------------------------------------------------------------------------
-    def save(self, path: str | Path) -> Path:
-        path = Path(path)
+    def to_arrays(self) -> dict[str, np.ndarray]:
         meta = {"kind": "linear-ngram", "featurizer": self.featurizer.config(), "b": self.b,
                 "calib": list(self.calib), **self.meta}
         # the weights only matter where idf > 0, so both are stored on that support
         if self._support is None:
             raise RuntimeError("LinearNgramClassifier: not trained")
-        np.savez_compressed(path, idx=self._support.astype(np.int32), w=self._w_s.astype(np.float16),
-                            idf=self._idf_s.astype(np.float16), meta=np.array(json.dumps(meta)))
-        return path
+        return dict(idx=self._support.astype(np.int32), w=self._w_s.astype(np.float16),
+                    idf=self._idf_s.astype(np.float16), meta=np.array(json.dumps(meta)))
 
     @classmethod
-    def load(cls, path: str | Path) -> "LinearNgramClassifier":
-        with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(str(z["meta"]))
-            if meta.get("kind") != "linear-ngram":
-                raise ValueError(f"{path}: not a linear-ngram model (kind={meta.get('kind')!r})")
-            cfg = meta.pop("featurizer")
-            n = int(cfg["n_features"])
-            idx, w, idf = z["idx"], z["w"].astype(np.float32), z["idf"].astype(np.float32)
+    def from_arrays(cls, z: Any, where: str = "model") -> "LinearNgramClassifier":
+        meta = read_meta(z, "linear-ngram", where)
+        cfg = meta.pop("featurizer")
+        n = int(cfg["n_features"])
+        idx, w, idf = z["idx"], z["w"].astype(np.float32), z["idf"].astype(np.float32)
         feat = NgramFeaturizer(n, tuple(cfg["char_ngrams"]), tuple(cfg["word_ngrams"]), min_df=int(cfg.get("min_df", 2)))
         b, calib = float(meta.pop("b")), tuple(meta.pop("calib"))
-        meta.pop("kind")
         model = cls(feat, None, b, calib, meta)
         model._compact(idx, w, idf, aligned=True)
         return model

@@ -1,8 +1,8 @@
 """Review sentiment in Chinese and English, per aspect, and per-product summaries.
 
-Chinese goes to a hashed n-gram linear model (``linear.py``), English to logistic regression on MiniLM
-sentence vectors (``embedclf.py``); both ship as .npz under shopmind/text/models/. Aspects come from
-clauses that mention an aspect term (shopmind/text/lexicon/aspects.json), scored by the same model.
+Chinese goes to a category-aware hashed n-gram linear model (``catlinear.py``), English to logistic
+regression on MiniLM sentence vectors (``embedclf.py``); both ship as .npz under shopmind/text/models/.
+Aspects come from clauses that mention an aspect term (shopmind/text/lexicon/aspects.json), scored by the same model.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from shopmind.text.embedclf import EmbeddingClassifier
-from shopmind.text.linear import LinearNgramClassifier
+from shopmind.text.ensemble import member_from_arrays
 from shopmind.text.normalize import detect_language
 
 __all__ = ["SentimentAnalyzer", "load_model", "default_analyzer", "summarize", "MODELS_DIR", "split_clauses"]
@@ -29,22 +29,17 @@ _CLAUSE_RE = re.compile(r"[。！？!?；;，,\n]+|\s(?:but|however|although|tho
 POS_THRESHOLD = 0.5
 
 
-def load_model(path: str | Path) -> LinearNgramClassifier | EmbeddingClassifier:
-    """A saved sentiment model (.npz) of either kind."""
+def load_model(path: str | Path):
+    """A saved sentiment model (.npz) of any kind: linear-ngram, category-ngram (the shipped Chinese
+    default), char-cnn, ensemble (stacked members) or embedding-lr (the shipped English default)."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"sentiment model {path} not found (train it with: {TRAIN_HINT})")
     with np.load(path, allow_pickle=False) as z:
         kind = json.loads(str(z["meta"])).get("kind")
-    if kind == "linear-ngram":
-        return LinearNgramClassifier.load(path)
-    if kind == "category-ngram":
-        from shopmind.text.catlinear import CategoryNgramClassifier
-
-        return CategoryNgramClassifier.load(path)
-    if kind == "embedding-lr":
-        return EmbeddingClassifier.load(path)
-    raise ValueError(f"{path}: unknown sentiment model kind {kind!r}")
+        if kind == "embedding-lr":
+            return EmbeddingClassifier.load(path)
+        return member_from_arrays(z, str(path))
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,7 @@ from shopmind.text.linear import LinearNgramClassifier
 from shopmind.text.sentiment import default_analyzer, split_clauses, summarize
 
 EN_TEST = "tests/data/reviews_electronics_en.csv"
+EN_TEST2 = "tests/data/reviews_electronics_en_2.csv"  # written later; never used to choose the model
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +37,11 @@ def test_english_model_generalizes_to_electronics(analyzer):
     assert len(d) >= 100 and set(d.category) >= {"phone", "headphones", "laptop"}
     p = analyzer.score(d.text.tolist())
     assert ((p >= 0.5) == d.label.to_numpy()).mean() >= 0.85
+    d2 = pd.read_csv(EN_TEST2)
+    assert len(d2) >= 150 and d2.label.mean() == 0.5
+    assert set(d2.category) == {"phone", "earbuds", "charger", "cable", "laptop", "case"}
+    p2 = analyzer.score(d2.text.tolist())
+    assert ((p2 >= 0.5) == d2.label.to_numpy()).mean() >= 0.8  # 0.844 measured: below set 1 (see results)
 
 
 def test_aspects_on_a_real_review(analyzer, data_dir):
@@ -95,6 +101,65 @@ def test_category_model_round_trip(tmp_path, data_dir):
     assert m2.predict_category(["酒店房间很干净，前台服务热情"]) == ["酒店"]
     with pytest.raises(ValueError, match="categories"):
         CategoryNgramClassifier().fit(["a", "b"], [1, 0], ["x"])
+
+
+def test_char_cnn_numpy_matches_torch_and_round_trips(tmp_path, data_dir):
+    import torch
+
+    from shopmind.text.charcnn import CharCNNClassifier, _build_net
+    from shopmind.text.sentiment import load_model
+
+    d = pd.read_csv(data_dir / "reviews/online-shopping-zh/reviews.csv").dropna().sample(1000, random_state=4)
+    tr, te = d[:800], d[800:]
+    m = CharCNNClassifier(dim=16, filters=16).fit(tr.review.tolist(), tr.label.to_numpy(), epochs=8, batch_size=32,
+                                                 lr=5e-3, calib_share=0.1)
+    test = te.review.tolist()
+    # the numpy forward pass equals the torch network's with the same weights
+    net = _build_net(len(m.chars) + 2, 16, 16, m.widths).eval()
+    with torch.no_grad():
+        net.emb.weight[:] = torch.from_numpy(m.emb)
+        for conv, W, b in zip(net.convs, m.conv_w, m.conv_b):
+            conv.weight[:] = torch.from_numpy(W.transpose(2, 1, 0).copy())
+            conv.bias[:] = torch.from_numpy(b)
+        net.out.weight[:] = torch.from_numpy(m.out_w[None])
+        net.out.bias[:] = m.out_b
+        ids = m._ids(test[:50])
+        width = max(len(x) for x in ids)
+        x = torch.tensor([row + [0] * (width - len(row)) for row in ids])
+        assert np.allclose(net(x).numpy(), m.decision(test[:50]), atol=1e-4)
+    m2 = load_model(m.save(tmp_path / "cnn.npz"))
+    assert isinstance(m2, CharCNNClassifier) and m2.chars == m.chars
+    assert np.allclose(m.predict_proba(test), m2.predict_proba(test), atol=1e-6)
+    assert ((m2.predict_proba(test) >= 0.5) == te.label.to_numpy()).mean() > 0.7
+    assert m2.predict_proba([]).shape == (0,) and m2.decision(["", "a"]).shape == (2,)  # empty / unknown text
+    with pytest.raises(ValueError, match="both 0 and 1"):
+        CharCNNClassifier().fit(["好", "坏"], [1, 1])
+
+
+def test_ensemble_stacks_members_and_round_trips(tmp_path, data_dir):
+    from shopmind.text.charcnn import CharCNNClassifier
+    from shopmind.text.ensemble import EnsembleClassifier
+    from shopmind.text.linear import NgramFeaturizer
+    from shopmind.text.sentiment import load_model
+
+    d = pd.read_csv(data_dir / "reviews/online-shopping-zh/reviews.csv").dropna().sample(1200, random_state=5)
+    tr, te = d[:1000], d[1000:]
+    x, y = tr.review.tolist(), tr.label.to_numpy()
+    builders = [
+        lambda rows: LinearNgramClassifier(NgramFeaturizer(n_features=2**20)).fit([x[i] for i in rows], y[rows]),
+        lambda rows: CharCNNClassifier(dim=16, filters=16).fit([x[i] for i in rows], y[rows], epochs=4, batch_size=32, lr=5e-3),
+    ]
+    e = EnsembleClassifier.fit(builders, len(x), y, x, hold_share=0.2)
+    assert len(e.members) == 2 and e.coef.shape == (2,) and e.coef[0] > 0  # the stronger member counts
+    test = te.review.tolist()
+    manual = 1 / (1 + np.exp(-(e.member_decisions(test) @ e.coef + e.intercept)))
+    assert np.allclose(e.predict_proba(test), manual, atol=1e-5)
+    e2 = load_model(e.save(tmp_path / "ens.npz"))
+    assert isinstance(e2, EnsembleClassifier) and [type(m) for m in e2.members] == [type(m) for m in e.members]
+    assert np.allclose(e.predict_proba(test), e2.predict_proba(test), atol=2e-3)
+    assert ((e2.predict_proba(test) >= 0.5) == te.label.to_numpy()).mean() > 0.75
+    with pytest.raises(ValueError, match="hold must be"):
+        EnsembleClassifier.fit(builders, len(x), y, x, hold=np.zeros(len(x), bool))
 
 
 def test_eval_sentiment_files(tmp_path, data_dir):
