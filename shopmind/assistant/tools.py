@@ -15,7 +15,7 @@ import numpy as np
 
 from shopmind.assistant.retrieval import Hit, HybridIndex
 from shopmind.assistant.safety import mask_pii, strip_injection
-from shopmind.kb.models import Document, Order, Product
+from shopmind.kb.models import Document, Order, Product, TicketIn
 from shopmind.text.tokenize import tokenize
 
 log = logging.getLogger(__name__)
@@ -380,30 +380,23 @@ class ProductTool:
 
 # -- handoff --------------------------------------------------------------------------------------
 class Tickets:
-    """Human-handoff tickets with the (masked) transcript, kept in the store's meta until the store has a
-    tickets table: one key per ticket plus an index of ids."""
-
-    INDEX = "assistant.tickets"
+    """Human-handoff tickets with the (masked) transcript, in the store's tickets table (one transaction
+    each); staff list and close them through the admin API (`/api/tickets`) or `shopmind tickets`."""
 
     def __init__(self, store: Any) -> None:
         self.store = store
-        self._lock = threading.Lock()
 
     def create(self, conversation_id: str, user_id: str | None, reason: str, transcript: list[dict]) -> dict:
         tid = f"T-{time.strftime('%Y%m%d')}-{uuid.uuid4().hex[:6].upper()}"
-        ticket = {
-            "id": tid, "conversation_id": conversation_id, "user_id": user_id, "reason": mask_pii(reason),
-            "status": "open", "created_at": time.time(),
-            "transcript": [{**t, "text": mask_pii(t.get("text", ""))} for t in transcript],
-        }
-        with self._lock:
-            self.store.set_meta(f"assistant.ticket.{tid}", ticket)
-            ids = self.store.get_meta(self.INDEX, []) or []
-            self.store.set_meta(self.INDEX, ids + [tid])
-        return ticket
+        ticket = TicketIn(
+            id=tid, conversation_id=conversation_id, user_id=user_id, reason=mask_pii(reason),
+            transcript=[{**t, "text": mask_pii(t.get("text", ""))} for t in transcript],
+        )
+        return self.store.add_ticket(ticket).model_dump()
 
     def get(self, ticket_id: str) -> dict | None:
-        return self.store.get_meta(f"assistant.ticket.{ticket_id}")
+        t = self.store.get_ticket(ticket_id)
+        return t.model_dump() if t else None
 
-    def list(self) -> list[dict]:
-        return [t for t in (self.get(i) for i in self.store.get_meta(self.INDEX, []) or []) if t]
+    def list(self, status: str | None = None) -> list[dict]:
+        return [t.model_dump() for t in self.store.tickets(status=status)]

@@ -200,3 +200,25 @@ class Job(BaseModel):
     @property
     def seconds(self) -> float | None:
         return None if self.ended_at is None else self.ended_at - self.started_at
+
+
+TicketStatus = Literal["open", "pending", "closed"]
+
+
+class TicketIn(BaseModel):
+    """A human-handoff ticket as the assistant opens it (transcript already PII-masked)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(min_length=1)
+    conversation_id: str = Field(min_length=1)
+    user_id: str | None = None
+    reason: str
+    transcript: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Ticket(TicketIn):
+    status: TicketStatus
+    created_at: float
+    updated_at: float
+    notes: list[dict[str, Any]] = Field(default_factory=list, description="Staff notes: {at, status, text}.")

@@ -32,6 +32,8 @@ from shopmind.kb.models import (
     Review,
     ReviewIn,
     Revision,
+    Ticket,
+    TicketIn,
     UpsertResult,
     User,
     UserIn,
@@ -98,6 +100,12 @@ CREATE TABLE IF NOT EXISTS jobs (
   started_at REAL NOT NULL, ended_at REAL, progress REAL NOT NULL DEFAULT 0,
   counts TEXT NOT NULL DEFAULT '{}', errors TEXT NOT NULL DEFAULT '[]', message TEXT, pid INTEGER
 );
+CREATE TABLE IF NOT EXISTS tickets (
+  id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, user_id TEXT, reason TEXT NOT NULL,
+  status TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL,
+  transcript TEXT NOT NULL DEFAULT '[]', notes TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX IF NOT EXISTS tickets_status ON tickets(status, created_at);
 """
 
 _PRODUCT_COLS = (
@@ -133,6 +141,12 @@ def _product(row: sqlite3.Row) -> Product:
     for k in ("content_hash", "seq"):
         d.pop(k, None)
     return Product.model_validate(d)
+
+
+def _ticket(row: sqlite3.Row) -> Ticket:
+    d = dict(row)
+    d["transcript"], d["notes"] = json.loads(d["transcript"]), json.loads(d["notes"])
+    return Ticket.model_validate(d)
 
 
 def _snapshot(p: ProductIn | Product, status: str) -> dict[str, Any]:
@@ -609,6 +623,42 @@ class SQLiteStore:
     def set_meta(self, key: str, value: Any) -> None:
         with self._tx() as c:
             c.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (key, _dumps(value)))
+
+    # -- support tickets ------------------------------------------------------------------
+    def add_ticket(self, ticket: TicketIn) -> Ticket:
+        now = time.time()
+        with self._tx() as c:
+            c.execute(
+                "INSERT INTO tickets VALUES (?,?,?,?,?,?,?,?,?)",
+                (ticket.id, ticket.conversation_id, ticket.user_id, ticket.reason, "open", now, now,
+                 _dumps(ticket.transcript), "[]"),
+            )
+        return self.get_ticket(ticket.id)  # type: ignore[return-value]
+
+    def get_ticket(self, ticket_id: str) -> Ticket | None:
+        r = self._r().execute("SELECT * FROM tickets WHERE id=?", (ticket_id,)).fetchone()
+        return _ticket(r) if r else None
+
+    def tickets(self, status: str | None = None, user_id: str | None = None, limit: int = 100) -> list[Ticket]:
+        sql, args = "SELECT * FROM tickets WHERE 1=1", []
+        if status:
+            sql, args = sql + " AND status=?", [*args, status]
+        if user_id:
+            sql, args = sql + " AND user_id=?", [*args, user_id]
+        rows = self._r().execute(sql + " ORDER BY created_at DESC, id DESC LIMIT ?", (*args, limit))
+        return [_ticket(r) for r in rows]
+
+    def update_ticket(self, ticket_id: str, status: str, note: str | None = None) -> Ticket:
+        with self._tx() as c:
+            r = c.execute("SELECT notes FROM tickets WHERE id=?", (ticket_id,)).fetchone()
+            if r is None:
+                raise KeyError(ticket_id)
+            notes = json.loads(r[0])
+            if note:
+                notes.append({"at": time.time(), "status": status, "text": note})
+            c.execute("UPDATE tickets SET status=?, updated_at=?, notes=? WHERE id=?",
+                      (status, time.time(), _dumps(notes), ticket_id))
+        return self.get_ticket(ticket_id)  # type: ignore[return-value]
 
     # -- jobs -----------------------------------------------------------------------------
     @contextmanager

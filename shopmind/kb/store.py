@@ -20,6 +20,8 @@ from shopmind.kb.models import (
     Review,
     ReviewIn,
     Revision,
+    Ticket,
+    TicketIn,
     UpsertResult,
     User,
     UserIn,
@@ -115,6 +117,16 @@ class KnowledgeBase(Protocol):
         """Small JSON settings kept with the shop (synonyms, merchandising rules, ...)."""
 
     def set_meta(self, key: str, value: Any) -> None: ...
+
+    # -- support tickets ------------------------------------------------------------------
+    def add_ticket(self, ticket: TicketIn) -> Ticket:
+        """Open a support ticket (status "open") in one transaction."""
+
+    def get_ticket(self, ticket_id: str) -> Ticket | None: ...
+    def tickets(self, status: str | None = None, user_id: str | None = None, limit: int = 100) -> list[Ticket]: ...
+
+    def update_ticket(self, ticket_id: str, status: str, note: str | None = None) -> Ticket:
+        """Set the status (and append a staff note); KeyError for an unknown id."""
 
     # -- jobs -----------------------------------------------------------------------------
     def job(self, kind: str) -> AbstractContextManager["JobHandle"]:
