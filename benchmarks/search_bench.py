@@ -1,5 +1,6 @@
-"""Search benchmark: every method side by side with a plain bm25s baseline, on Home Depot, Crowdflower
-and the Icecat electronics queries, in one run.
+"""Search benchmark: every method side by side with two plain baselines from established libraries
+(bm25s with stemming and stopwords; tantivy's `en_stem` BM25, from the `bench` extra), on Home Depot,
+Crowdflower and the Icecat electronics queries, in one run.
 
     python benchmarks/search_prepare.py            # once: load catalogs into stores, embed (cached)
     python benchmarks/search_bench.py [--train-default] [--datasets homedepot,crowdflower,icecat]
@@ -15,9 +16,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import json
 import os
 import platform
+import re
 import resource
 import sys
 import time
@@ -61,6 +64,42 @@ def bm25s_baseline(products, field_text):
     return search
 
 
+_TANTIVY_SYNTAX = re.compile(r'[+\-:"()\[\]{}^~*?\\/!<>=&|\']')
+
+
+def tantivy_baseline(products, field_text):
+    """Plain tantivy (in-memory index, `en_stem` tokenizer: lowercase + Snowball English stemming, no
+    stopwords; BM25 with its defaults) over a title field and a body field holding the rest of the
+    product text bm25s sees; query -> ids. Query-syntax characters are blanked so a user query is a plain
+    disjunction of its terms over both fields."""
+    import tantivy
+
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("title", stored=False, tokenizer_name="en_stem")
+    sb.add_text_field("body", stored=False, tokenizer_name="en_stem")
+    sb.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
+    index = tantivy.Index(sb.build())
+    writer = index.writer(heap_size=64_000_000, num_threads=1)
+    for p in products:
+        rest = field_text(p)
+        rest = rest[len(p.title):] if rest.startswith(p.title) else rest
+        writer.add_document(tantivy.Document(id=p.id, title=p.title, body=rest.strip()))
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    searcher = index.searcher()
+
+    def search(q: str) -> list[str]:
+        q = _TANTIVY_SYNTAX.sub(" ", q).strip()
+        if not q:
+            return []
+        query, _errors = index.parse_query_lenient(q, ["title", "body"])
+        hits = searcher.search(query, 100).hits
+        return [searcher.doc(addr)["id"][0] for _score, addr in hits]
+
+    return search
+
+
 def text_of(name: str):
     if name == "homedepot":
         return lambda p: p.title
@@ -87,7 +126,7 @@ def main() -> None:
     ap.add_argument("--train-on", default="homedepot,crowdflower", help="data sets whose train halves train the default ranker")
     ap.add_argument("--max-train", type=int, default=6000, help="train queries per data set (sampled)")
     ap.add_argument("--max-test", type=int, default=2000, help="test queries per data set (sampled)")
-    ap.add_argument("--methods", default="bm25s,bm25,dense,hybrid,ranked", help="methods to evaluate")
+    ap.add_argument("--methods", default="bm25s,tantivy,bm25,dense,hybrid,ranked", help="methods to evaluate")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "search.md"))
     ap.add_argument("--json", default=None, help="also write raw results as JSON here")
     args = ap.parse_args()
@@ -152,6 +191,11 @@ def main() -> None:
         if "bm25s" in wanted:
             base = bm25s_baseline(prods, text_of(name))
             rows["bm25s (baseline)"] = evaluate_ranking(base, judged, relevant_grade=rel, min_grade=lo)
+        if "tantivy" in wanted and importlib.util.find_spec("tantivy") is None:
+            print("tantivy baseline skipped: pip install -e '.[bench]'", flush=True)
+        elif "tantivy" in wanted:
+            base = tantivy_baseline(prods, text_of(name))
+            rows["tantivy en_stem (baseline)"] = evaluate_ranking(base, judged, relevant_grade=rel, min_grade=lo)
         for m in ("bm25", "dense", "hybrid", "ranked"):
             if m not in wanted or (m == "ranked" and eng.ranker is None):
                 continue

@@ -7,7 +7,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from functools import lru_cache
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -23,7 +24,11 @@ FEATURES: tuple[str, ...] = (
     "first_match_pos", "title_precision", "brand_in_query", "attr_boosts", "category_boost", "price_fit",
     "popularity", "in_stock", "char3_containment", "synonym_in_title", "corrected",
     "tail_coverage", "last_term_in_tail", "query_matches_log", "bm25_max", "dense_max",
+    "qty_match", "qty_conflict", "prefix_coverage", "compound_match", "query_oov",
+    "title_idf_coverage_gap", "bm25_title_norm", "char3_gap", "dense_prf",
+    "title_missing_idf",
 )
+PRF_TOP = 5  # pseudo-relevance feedback: the first fused candidates whose centroid dense_prf compares to
 TAIL = 3  # the last title words usually name the product type ("... Wood and Concrete Coating")
 MISSING_RANK = math.log2(1 + 1000)
 
@@ -43,6 +48,118 @@ class Candidates:
 
 def _attr_text(attrs: dict) -> str:
     return " ".join(str(v) for v in attrs.values()).lower()
+
+
+# units of measure as written in product titles and queries, mapped to one canonical name
+UNITS: dict[str, str] = {}
+for _canon, _aliases in {
+    "in": ("in", "inch", "inches"), "ft": ("ft", "feet", "foot"), "gal": ("gal", "gallon", "gallons"),
+    "w": ("w", "watt", "watts"), "v": ("v", "volt", "volts"), "a": ("a", "amp", "amps"),
+    "lb": ("lb", "lbs", "pound", "pounds"), "oz": ("oz", "ounce", "ounces"), "mm": ("mm",), "cm": ("cm",),
+    "qt": ("qt", "quart", "quarts"), "pt": ("pt", "pint", "pints"), "gauge": ("gauge", "ga", "awg"),
+    "pack": ("pack", "pk", "piece", "pieces", "pc", "count", "ct"), "hp": ("hp",), "psi": ("psi",),
+    "btu": ("btu",), "mil": ("mil",), "sq": ("sq",), "cu": ("cu",), "lm": ("lm", "lumen", "lumens"),
+    "k": ("k",), "light": ("light", "lights"), "tier": ("tier",), "drawer": ("drawer", "drawers"),
+}.items():
+    for _a in _aliases:
+        UNITS[_a] = _canon
+_QTY_RE = re.compile(
+    r"(?<![a-z0-9.])(\d+(?:-\d+/\d+|/\d+|\.\d+)?)\s*-?\s*(" + "|".join(sorted(UNITS, key=len, reverse=True))
+    + r")?(?![a-z])"
+)
+_DIMS_RE = re.compile(r"(?<![a-z0-9.])\d+(?:\.\d+)?(?:x\d+(?:\.\d+)?)+(?![a-z0-9])")
+
+
+def _number(text: str) -> float:
+    """'1-1/2' -> 1.5, '3/4' -> 0.75, '2.50' -> 2.5."""
+    whole, _, frac = text.partition("-") if "/" in text and "-" in text else ("", "", text)
+    if "/" in frac:
+        a, b = frac.split("/")
+        v = int(a) / int(b) if int(b) else float(a)
+    else:
+        v = float(frac)
+    return round(v + (float(whole) if whole else 0.0), 3)
+
+
+@lru_cache(maxsize=200_000)
+def quantities(text: str) -> tuple[tuple[float, str], ...]:
+    """(value, canonical unit or "") pairs in normalized text: "3/4 in." -> (0.75, "in"), "3/4-inch" ->
+    (0.75, "in"), "2x4x8" -> (2, ""), (4, ""), (8, "")."""
+    out: list[tuple[float, str]] = []
+    for m in _DIMS_RE.finditer(text):
+        out.extend((_number(v), "") for v in m.group(0).split("x"))
+    for m in _QTY_RE.finditer(_DIMS_RE.sub(" ", text)):
+        try:
+            out.append((_number(m.group(1)), UNITS.get(m.group(2) or "", "")))
+        except (ValueError, ZeroDivisionError):
+            continue
+    return tuple(out)
+
+
+def quantity_match(query_qty: tuple[tuple[float, str], ...], title_qty: tuple[tuple[float, str], ...]) -> tuple[float, float]:
+    """(share of the query's quantities the title has — same value, same unit when both name one — or -1
+    without any; 1 when the title states a quantity in a unit the query asks for but never the asked
+    value, 0 when it does not, -1 when the query names no unit)."""
+    if not query_qty:
+        return -1.0, -1.0
+    hits, conflict, any_unit = 0, 0.0, False
+    for v, u in query_qty:
+        if any(tv == v and (not u or not tu or tu == u) for tv, tu in title_qty):
+            hits += 1
+        elif u and any(tu == u for _, tu in title_qty):
+            conflict = 1.0
+        any_unit = any_unit or bool(u)
+    return hits / len(query_qty), (conflict if any_unit else -1.0)
+
+
+_WORD_RE = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=200_000)
+def _words(text: str) -> tuple[str, ...]:
+    """The letter-only words of normalized text (cached: titles recur across queries)."""
+    return tuple(_WORD_RE.findall(text))
+
+
+def compound_match(query_words: Sequence[str], title_words: Sequence[str]) -> float:
+    """1 when a query word is two adjacent title words run together ("dishwasher" ~ "dish washer") or two
+    adjacent query words are one title word ("back splash" ~ "backsplash"), else 0."""
+    tset = set(title_words)
+    joined_t = {a + b for a, b in zip(title_words, title_words[1:])}
+    if any(w in joined_t for w in query_words if len(w) >= 5):
+        return 1.0
+    return 1.0 if any(a + b in tset for a, b in zip(query_words, query_words[1:])) else 0.0
+
+
+def prefix_coverage(query_words: Sequence[str], title_words: Sequence[str], n: int = 4) -> float:
+    """Share of the query's words (of at least ``n`` letters) that share their first ``n`` letters with a
+    title word — plural/singular, typos past the prefix and stems the analyzer splits differently; -1
+    when the query has no such word."""
+    qs = [w[:n] for w in query_words if len(w) >= n]
+    if not qs:
+        return -1.0
+    ts = {w[:n] for w in title_words if len(w) >= n}
+    return sum(1 for w in qs if w in ts) / len(qs)
+
+
+def dense_prf(ix: IndexSet, rows: np.ndarray, top: int = PRF_TOP) -> np.ndarray:
+    """Cosine of each candidate's vector with the normalized centroid of the first ``top`` candidates
+    (rows come in fused order): agreement with what the query's best matches are about; 0 without vectors."""
+    dn = ix.dense
+    out = np.zeros(len(rows), dtype=np.float32)
+    if dn is None or dn.n == 0 or len(rows) == 0:
+        return out
+    ok = (rows < dn.n)
+    ok[ok] &= dn.has_vec[rows[ok]]
+    head = rows[ok][:top]
+    if len(head) == 0:
+        return out
+    centroid = dn.vectors[head].sum(axis=0)
+    norm = float(np.linalg.norm(centroid))
+    if norm <= 0:
+        return out
+    out[ok] = dn.vectors[rows[ok]] @ (centroid / norm)
+    return out
 
 
 def _trigrams(s: str) -> list[str]:
@@ -98,9 +215,11 @@ def compute(ix: IndexSet, pq: ParsedQuery, c: Candidates, popularity: np.ndarray
     qbigrams = {(qids[k], qids[k + 1]) for k in range(len(qids) - 1)}
     exp_ids = {lex.vocab[t] for t in pq.expansions if t in lex.vocab}
     qset = set(qids)
+    known_set = set(known)
     nq = max(len(qset), 1)
     first_id, last_id = (qids[0], qids[-1]) if qids else (-2, -2)
     X[:, F["query_terms"]] = len(qterms)
+    X[:, F["query_oov"]] = sum(1 for i in qids if i < 0) / len(qids) if qids else 0.0
     X[:, F["corrected"]] = 1.0 if pq.corrections else 0.0
     qtext = pq.text
     q3 = _trigrams(qtext) if qtext else []
@@ -111,6 +230,8 @@ def compute(ix: IndexSet, pq: ParsedQuery, c: Candidates, popularity: np.ndarray
     pmin, pmax = pq.filters.get("price_min"), pq.filters.get("price_max")
     title_of = ntitles or (lambda r: normalize(cat.titles[r]))
     col = {name: F[name] for name in FEATURES}
+    q_qty = quantities(qtext) if qtext else ()
+    q_words = _WORD_RE.findall(qtext)
 
     for j, row in enumerate(rows.tolist()):
         seq = lex.seqs[row] if row < len(lex.seqs) else ()
@@ -120,6 +241,7 @@ def compute(ix: IndexSet, pq: ParsedQuery, c: Candidates, popularity: np.ndarray
         xj[col["title_coverage"]] = len(matched) / nq
         xj[col["title_idf_coverage"]] = sum(idf.get(i, 0.0) for i in matched) / q_idf_total
         xj[col["all_in_title"]] = 1.0 if qset and qset <= tset else 0.0
+        xj[col["title_missing_idf"]] = max((idf[i] for i in known_set - tset), default=0.0)
         xj[col["title_len"]] = len(seq)
         ntitle = title_of(row)
         xj[col["phrase_in_title"]] = 1.0 if qtext and qtext in ntitle else 0.0
@@ -166,6 +288,14 @@ def compute(ix: IndexSet, pq: ParsedQuery, c: Candidates, popularity: np.ndarray
         if q3:
             xj[col["char3_containment"]] = sum(1 for g in q3 if g in ntitle) / len(q3)
         xj[col["synonym_in_title"]] = 1.0 if exp_ids & tset else 0.0
+        xj[col["qty_match"]], xj[col["qty_conflict"]] = quantity_match(q_qty, quantities(ntitle))
+        t_words = _words(ntitle)
+        xj[col["prefix_coverage"]] = prefix_coverage(q_words, t_words)
+        xj[col["compound_match"]] = compound_match(q_words, t_words)
+    X[:, F["title_idf_coverage_gap"]] = X[:, F["title_idf_coverage"]] - X[:, F["title_idf_coverage"]].max()
+    X[:, F["bm25_title_norm"]] = X[:, F["bm25_title"]] / max(float(X[:, F["bm25_title"]].max()), 1e-9)
+    X[:, F["char3_gap"]] = X[:, F["char3_containment"]] - X[:, F["char3_containment"]].max()
+    X[:, F["dense_prf"]] = dense_prf(ix, rows)
     price = cat.price[rows]
     if pmin is None and pmax is None:
         X[:, F["price_fit"]] = -1.0
