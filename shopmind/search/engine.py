@@ -11,6 +11,7 @@ import gc
 import math
 import warnings
 import threading
+from collections import OrderedDict
 import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -58,6 +59,7 @@ class SearchEngine:
         self._vocab_rows = 0
         self._dirty = False
         self._ntitles: list[str | None] = []
+        self._qvecs: OrderedDict[str, np.ndarray] = OrderedDict()  # recent query vectors (LRU)
         self._update_vocab()
         # the index structures are long-lived: keep the cyclic GC from rescanning them on every
         # collection (a full pass over millions of objects is a 100 ms pause in the middle of a query)
@@ -229,10 +231,28 @@ class SearchEngine:
         return t
 
     # -- retrieval -----------------------------------------------------------------------------------------
+    QVEC_CACHE = 2048
+
     def _encode(self, text: str) -> np.ndarray | None:
+        """The query's vector; recent ones are kept, since the encoder is the costliest step of a query."""
         if self.encoder is None or self.ix.dense is None or not text.strip():
             return None
-        return self.encoder.encode_queries([text])[0]
+        v = self._qvecs.get(text)
+        if v is None:
+            v = self.encoder.encode_queries([text])[0]
+            self._qvecs[text] = v
+            while len(self._qvecs) > self.QVEC_CACHE:
+                self._qvecs.popitem(last=False)
+        return v
+
+    def _preencode(self, q: str) -> None:
+        """Encode ``q`` before the engine lock is taken: the encoder releases the GIL, so one query's
+        encoding overlaps another query's ranking instead of queueing behind it."""
+        if self.encoder is None or self.ix.dense is None or not q.strip():
+            return
+        with self.lock:
+            pq = self.parser.parse(q)
+        self._encode(pq.text or pq.normalized)
 
     def _lexical(self, pq: ParsedQuery, m: np.ndarray | None, per_field: dict | None = None) -> np.ndarray:
         terms = list(pq.terms) + [t for t in pq.expansions if t not in pq.terms]
@@ -358,6 +378,8 @@ class SearchEngine:
             raise ValueError(f"sort must be one of {', '.join(flt.SORTS)}, got {sort!r}")
         explicit = flt.check_filters(filters)
         self.follow()
+        if method != "bm25":
+            self._preencode(q)
         with self.lock:
             cat = self.ix.catalog
             pq = self.parser.parse(q) if q.strip() else ParsedQuery(raw=q)
