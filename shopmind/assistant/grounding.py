@@ -87,8 +87,8 @@ def source_text(store: Any, sid: str) -> str | None:
         return " ".join(str(x) for x in (o.id, o.status, o.currency, lines, fmt_num(o.total), dates,
                                           o.carrier, o.tracking, o.address) if x)
     if kind == "ticket":
-        tk = store.get_meta(f"assistant.ticket.{ref}")
-        return None if tk is None else f"{tk['id']} {tk.get('status', '')}"
+        tk = store.get_ticket(ref)
+        return None if tk is None else f"{tk.id} {tk.status}"
     return None
 
 
