@@ -94,7 +94,7 @@ def train_sentiment_command(
     cat_col: Optional[str] = typer.Option(None, "--cat-col", help="Product-category column (Chinese: category-aware n-gram model; used at training time only)."),
 ) -> None:
     """Train a sentiment model (.npz) with the project's method for the language (Chinese: n-gram SVM /
-    NB-SVM, category-aware with --cat-col; English: logistic regression on MiniLM vectors)."""
+    NB-SVM, category-aware with --cat-col; English: logistic regression on multilingual-e5 vectors)."""
     from shopmind.text.evaluate import read_labelled, read_labelled_categories, train_sentiment
 
     try:

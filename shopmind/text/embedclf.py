@@ -1,8 +1,11 @@
 """Logistic regression on sentence embeddings: the English sentiment model.
 
-Why: trained on clothing reviews only, a classifier over MiniLM sentence vectors carries over to phone,
-headphone and laptop reviews far better than n-gram models (their words do not transfer). Saved as
-.npz (coefficients + the encoder's name).
+Why: trained on clothing reviews only, a classifier over sentence vectors carries over to phone,
+headphone and laptop reviews far better than n-gram models (their words do not transfer). The shipped
+model uses the multilingual e5 encoder ("e5", texts encoded as queries: "query: " prefix) on review
+titles; on hand-written electronics reviews it beat MiniLM vectors by ~10 points, and beat adding a
+sentence mean or a negation-aware word score (benchmarks/results/text.md, 2026-11-30). Saved as .npz
+(coefficients + the encoder's name and how texts are encoded).
 """
 
 from __future__ import annotations
@@ -13,15 +16,24 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["EmbeddingClassifier"]
+__all__ = ["EmbeddingClassifier", "ENCODE_AS", "EN_ENCODER"]
+
+EN_ENCODER = "e5"  # the shipped English model's encoder (with encode_as="query")
+ENCODE_AS = ("passage", "query")  # which encoder method turns texts into vectors
+_BATCH = 32
 
 
 class EmbeddingClassifier:
-    """p(positive) = sigmoid(w . encode(text) + b), with ``encode`` a named shopmind encoder."""
+    """p(positive) = sigmoid(w . encode(text) + b), with ``encode`` a named shopmind encoder's
+    ``encode_passages`` or ``encode_queries`` (``encode_as``; e5 puts "passage: "/"query: " before
+    the text, MiniLM encodes both alike)."""
 
     def __init__(self, encoder_name: str = "minilm", w: np.ndarray | None = None, b: float = 0.0,
-                 meta: dict[str, Any] | None = None) -> None:
+                 meta: dict[str, Any] | None = None, encode_as: str = "passage") -> None:
+        if encode_as not in ENCODE_AS:
+            raise ValueError(f"EmbeddingClassifier: encode_as must be one of {ENCODE_AS}, got {encode_as!r}")
         self.encoder_name = encoder_name
+        self.encode_as = encode_as
         self.w, self.b = w, b
         self.meta = meta or {}
         self._encoder = None
@@ -35,7 +47,16 @@ class EmbeddingClassifier:
         return self._encoder
 
     def embed(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
-        return self.encoder.encode_passages(list(texts), batch_size=32, progress=progress)
+        texts = list(texts)
+        if self.encode_as == "passage":
+            return self.encoder.encode_passages(texts, batch_size=_BATCH, progress=progress)
+        starts = range(0, len(texts), _BATCH)
+        if progress and len(texts) > _BATCH:
+            from tqdm import tqdm
+
+            starts = tqdm(starts, desc="encode", unit="batch")
+        parts = [self.encoder.encode_queries(texts[s : s + _BATCH]) for s in starts]
+        return np.vstack(parts) if parts else np.zeros((0, self.encoder.dim), np.float32)
 
     def fit_vectors(self, X: np.ndarray, labels: Iterable[int], C: float = 1.0) -> "EmbeddingClassifier":
         """Train on precomputed vectors (rows of ``embed``)."""
@@ -64,7 +85,7 @@ class EmbeddingClassifier:
         return self.predict_proba_vectors(self.embed(texts))
 
     def save(self, path: str | Path) -> Path:
-        meta = {"kind": "embedding-lr", "encoder": self.encoder_name, "b": self.b, **self.meta}
+        meta = {"kind": "embedding-lr", "encoder": self.encoder_name, "encode_as": self.encode_as, "b": self.b, **self.meta}
         np.savez_compressed(path, w=self.w, meta=np.array(json.dumps(meta)))
         return Path(path)
 
@@ -76,4 +97,4 @@ class EmbeddingClassifier:
         if meta.get("kind") != "embedding-lr":
             raise ValueError(f"{path}: not an embedding-lr model (kind={meta.get('kind')!r})")
         meta.pop("kind")
-        return cls(meta.pop("encoder"), w, float(meta.pop("b")), meta)
+        return cls(meta.pop("encoder"), w, float(meta.pop("b")), meta, encode_as=meta.pop("encode_as", "passage"))

@@ -117,14 +117,15 @@ def train_zh(texts: list[str], labels: np.ndarray, categories: list[str] | None 
 def train_sentiment(texts: list[str], labels: np.ndarray, lang: str | None = None,
                     categories: list[str] | None = None, progress: bool = False):
     """The project's method for the language: the n-gram model for Chinese (``train_zh``; category-aware
-    when ``categories`` are given), LR on MiniLM vectors for English."""
-    from shopmind.text.embedclf import EmbeddingClassifier
+    when ``categories`` are given), for English LR on multilingual-e5 vectors (texts encoded as
+    queries), the shipped English method (``embedclf.py``)."""
+    from shopmind.text.embedclf import EN_ENCODER, EmbeddingClassifier
 
     lang = lang or _lang_of(texts)
     if lang == "zh":
         return train_zh(texts, labels, categories, progress=progress)
     if lang == "en":
-        return EmbeddingClassifier("minilm").fit(texts, labels, progress=progress)
+        return EmbeddingClassifier(EN_ENCODER, encode_as="query").fit(texts, labels, progress=progress)
     raise ValueError(f"train_sentiment: lang must be 'zh' or 'en', got {lang!r}")
 
 

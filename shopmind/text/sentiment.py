@@ -1,7 +1,8 @@
 """Review sentiment in Chinese and English, per aspect, and per-product summaries.
 
 Chinese goes to a category-aware hashed n-gram linear model (``catlinear.py``), English to logistic
-regression on MiniLM sentence vectors (``embedclf.py``); both ship as .npz under shopmind/text/models/.
+regression on multilingual-e5 sentence vectors (``embedclf.py``); both ship as .npz under
+shopmind/text/models/.
 Aspects come from clauses that mention an aspect term (shopmind/text/lexicon/aspects.json), scored by the same model.
 """
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,6 +15,7 @@ from shopmind.text.sentiment import default_analyzer, split_clauses, summarize
 
 EN_TEST = "tests/data/reviews_electronics_en.csv"
 EN_TEST2 = "tests/data/reviews_electronics_en_2.csv"  # written later; never used to choose the model
+EN_DEV = "tests/data/reviews_electronics_en_dev.csv"  # where the 2026-11-30 English model was chosen (with set 1)
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +39,11 @@ def test_english_model_generalizes_to_electronics(analyzer):
     d = pd.read_csv(EN_TEST)
     assert len(d) >= 100 and set(d.category) >= {"phone", "headphones", "laptop"}
     p = analyzer.score(d.text.tolist())
-    assert ((p >= 0.5) == d.label.to_numpy()).mean() >= 0.85
+    assert ((p >= 0.5) == d.label.to_numpy()).mean() >= 0.9  # 0.94 measured (the MiniLM model: 0.89)
+    dev = pd.read_csv(EN_DEV)
+    assert len(dev) >= 150 and 0.45 <= dev.label.mean() <= 0.55
+    p_dev = analyzer.score(dev.text.tolist())
+    assert ((p_dev >= 0.5) == dev.label.to_numpy()).mean() >= 0.88  # 0.92 measured (the MiniLM model: 0.81)
     d2 = pd.read_csv(EN_TEST2)
     assert len(d2) >= 150 and d2.label.mean() == 0.5
     assert set(d2.category) == {"phone", "earbuds", "charger", "cable", "laptop", "case"}
@@ -56,6 +63,30 @@ def test_aspects_on_a_real_review(analyzer, data_dir):
     pol = {a["aspect"]: a["polarity"] for a in en["aspects"]}
     assert pol == {"screen": "positive", "battery": "negative"}
     assert split_clauses("屏幕很好，但是电池不行") == ["屏幕很好", "电池不行"]
+
+
+def test_embedding_model_round_trip(tmp_path, data_dir):
+    from shopmind.text.embedclf import EmbeddingClassifier
+    from shopmind.text.sentiment import load_model
+
+    e = pd.read_parquet(data_dir / "reviews/womens-clothing-en/reviews.parquet")
+    e = e[e.Title.notna() & (e.Rating != 3)]
+    d = pd.concat([e[e.Rating <= 2].head(60), e[e.Rating >= 4].head(60)])
+    m = EmbeddingClassifier("e5", encode_as="query").fit(d.Title.tolist(), (d.Rating >= 4).to_numpy(int))
+    m2 = load_model(m.save(tmp_path / "en.npz"))
+    assert isinstance(m2, EmbeddingClassifier) and (m2.encoder_name, m2.encode_as) == ("e5", "query")
+    texts = ["No lag at all and the battery lasts two days.", "Stopped charging after a week. Useless."]
+    assert np.allclose(m.predict_proba(texts), m2.predict_proba(texts), atol=1e-6)
+    # "query: " and "passage: " vectors differ, so the saved encode_as matters
+    assert not np.allclose(m2.embed(texts), EmbeddingClassifier("e5").embed(texts))
+    old = EmbeddingClassifier("minilm", m.w[:384], m.b).save(tmp_path / "old.npz")  # files before encode_as
+    with np.load(old) as z:
+        meta = json.loads(str(z["meta"]))
+    meta.pop("encode_as")
+    np.savez(old, w=m.w[:384], meta=np.array(json.dumps(meta)))
+    assert load_model(old).encode_as == "passage"
+    with pytest.raises(ValueError, match="encode_as"):
+        EmbeddingClassifier("e5", encode_as="title")
 
 
 def test_summary_uses_ratings_when_given():
