@@ -132,7 +132,8 @@ class DenseIndex:
             if len(rows) >= k or mask is None:
                 return rows[:k], sims[:k]
         cand = np.flatnonzero(alive)
-        sims = self.vectors[cand] @ q
+        # most rows wanted: score all in place rather than copying the wanted vectors out first
+        sims = (self.vectors[: self.n] @ q)[cand] if n_ok > 0.5 * self.n else self.vectors[cand] @ q
         top = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
         top = top[np.argsort(-sims[top], kind="stable")]
         return cand[top], sims[top].astype(np.float32)
