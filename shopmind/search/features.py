@@ -82,7 +82,6 @@ def _number(text: str) -> float:
 
 
 @lru_cache(maxsize=200_000)
-@lru_cache(maxsize=65536)
 def quantities(text: str) -> tuple[tuple[float, str], ...]:
     """(value, canonical unit or "") pairs in normalized text: "3/4 in." -> (0.75, "in"), "3/4-inch" ->
     (0.75, "in"), "2x4x8" -> (2, ""), (4, ""), (8, "")."""
@@ -117,7 +116,6 @@ _WORD_RE = re.compile(r"[a-z]+")
 
 
 @lru_cache(maxsize=200_000)
-@lru_cache(maxsize=65536)
 def _words(text: str) -> tuple[str, ...]:
     """The letter-only words of normalized text (cached: titles recur across queries)."""
     return tuple(_WORD_RE.findall(text))
