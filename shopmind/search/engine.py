@@ -59,6 +59,7 @@ class SearchEngine:
         self._vocab_rows = 0
         self._dirty = False
         self._ntitles: list[str | None] = []
+        self._rowinfo: dict[int, tuple] = {}  # per-row title data of the ranker features
         self._qvecs: OrderedDict[str, np.ndarray] = OrderedDict()  # recent query vectors (LRU)
         self._update_vocab()
         # the index structures are long-lived: keep the cyclic GC from rescanning them on every
@@ -120,6 +121,7 @@ class SearchEngine:
             changed, newest = self.store.product_changes(self.ix.seq)
             n = self.ix.apply(changed, self.vectors_fn(), seq=newest)
             self._dirty = True
+            self._rowinfo = {}  # rows changed: their title data is computed again on use
             if self.ix.needs_compaction():
                 self.ix.compact()
                 self._vocab_rows = 0
@@ -150,6 +152,7 @@ class SearchEngine:
             path = self.ix.save(self.index_dir)
             self._vocab_rows = 0
             self._ntitles = []
+            self._rowinfo = {}
             self.parser.speller = Speller()
             self.parser.gazetteer = Gazetteer()
             self.parser.set_synonyms(self.parser.synonym_groups)
@@ -304,7 +307,7 @@ class SearchEngine:
         rows = np.asarray(order[: self.rank_depth], dtype=np.int64)
         c = self._candidates(rows, lex, lex_top, dense_rows, qvec, fused)
         c.extra.update(fields=fields, matched=len(matched))
-        X = feat.compute(self.ix, pq, c, self.popularity(), self.ntitle)
+        X = feat.compute(self.ix, pq, c, self.popularity(), self.ntitle, self._rowinfo)
         s = self.ranker.predict(X)
         ranked = rows[np.lexsort((rows, -s))]
         scores = dict(zip(rows.tolist(), s.tolist()))
@@ -348,7 +351,7 @@ class SearchEngine:
             fields: dict = {}
             self._lexical(pq, m, fields)
             c.extra.update(fields=fields, matched=len(res["matched"]))
-            X = feat.compute(self.ix, pq, c, self.popularity(), self.ntitle)
+            X = feat.compute(self.ix, pq, c, self.popularity(), self.ntitle, self._rowinfo)
             return X, [self.ix.catalog.ids[r] for r in rows]
 
     def ids_for(self, q: str, method: str = "ranked", k: int = 100) -> list[str]:

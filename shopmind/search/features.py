@@ -131,7 +131,11 @@ def compound_match(query_words: Sequence[str], title_words: Sequence[str]) -> fl
     return 1.0 if any(a + b in tset for a, b in zip(query_words, query_words[1:])) else 0.0
 
 
-def prefix_coverage(query_words: Sequence[str], title_words: Sequence[str], n: int = 4) -> float:
+PREFIX = 4
+ROW_CACHE_MAX = 30_000
+
+
+def prefix_coverage(query_words: Sequence[str], title_words: Sequence[str], n: int = PREFIX) -> float:
     """Share of the query's words (of at least ``n`` letters) that share their first ``n`` letters with a
     title word — plural/singular, typos past the prefix and stems the analyzer splits differently; -1
     when the query has no such word."""
@@ -167,9 +171,20 @@ def _trigrams(s: str) -> list[str]:
     return list({s[i : i + 3] for i in range(len(s) - 2)})
 
 
+def _row_info(lex, cat, row: int, ntitle: str) -> tuple:
+    """What the features need of one product's title, independent of the query (cached per row)."""
+    seq = lex.seqs[row] if row < len(lex.seqs) else ()
+    words = _words(ntitle)
+    brand = cat.brand[row]
+    return (seq, set(seq), set(seq[-TAIL:]), set(zip(seq, seq[1:])) if len(seq) > 1 else set(), ntitle,
+            quantities(ntitle), normalize(cat.brands.names[brand]) if brand else None,
+            {w[:PREFIX] for w in words if len(w) >= PREFIX}, {a + b for a, b in zip(words, words[1:])}, set(words))
+
+
 def compute(ix: IndexSet, pq: ParsedQuery, c: Candidates, popularity: np.ndarray | None = None,
-            ntitles: Callable[[int], str] | None = None) -> np.ndarray:
-    """Feature matrix (len(rows), len(FEATURES)) in FEATURES order."""
+            ntitles: Callable[[int], str] | None = None, row_cache: dict | None = None) -> np.ndarray:
+    """Feature matrix (len(rows), len(FEATURES)) in FEATURES order. ``row_cache`` (row -> title data) is
+    kept by the caller across queries and must be emptied when rows change."""
     rows = c.rows
     n = len(rows)
     X = np.zeros((n, len(FEATURES)), dtype=np.float32)
@@ -233,9 +248,18 @@ def compute(ix: IndexSet, pq: ParsedQuery, c: Candidates, popularity: np.ndarray
     q_qty = quantities(qtext) if qtext else ()
     q_words = _WORD_RE.findall(qtext)
 
+    q_pref = [w[:PREFIX] for w in q_words if len(w) >= PREFIX]
+    q_long = [w for w in q_words if len(w) >= 5]
+    q_pairs = [a + b for a, b in zip(q_words, q_words[1:])]
+    info = row_cache if row_cache is not None else {}
+    if len(info) > ROW_CACHE_MAX:  # bounded: about 3 KB a row
+        info.clear()
+
     for j, row in enumerate(rows.tolist()):
-        seq = lex.seqs[row] if row < len(lex.seqs) else ()
-        tset = set(seq)
+        ri = info.get(row)
+        if ri is None:
+            ri = info[row] = _row_info(lex, cat, row, title_of(row))
+        seq, tset, tail, tb, ntitle, t_qty, bl, t_pref, t_joined, t_wordset = ri
         matched = qset & tset
         xj = X[j]
         xj[col["title_coverage"]] = len(matched) / nq
@@ -243,15 +267,12 @@ def compute(ix: IndexSet, pq: ParsedQuery, c: Candidates, popularity: np.ndarray
         xj[col["all_in_title"]] = 1.0 if qset and qset <= tset else 0.0
         xj[col["title_missing_idf"]] = max((idf[i] for i in known_set - tset), default=0.0)
         xj[col["title_len"]] = len(seq)
-        ntitle = title_of(row)
         xj[col["phrase_in_title"]] = 1.0 if qtext and qtext in ntitle else 0.0
         xj[col["last_term_in_title"]] = 1.0 if last_id in tset else 0.0
         xj[col["first_term_in_title"]] = 1.0 if first_id in tset else 0.0
-        tail = set(seq[-TAIL:])
         xj[col["tail_coverage"]] = len(qset & tail) / nq
         xj[col["last_term_in_tail"]] = 1.0 if last_id in tail else 0.0
         if qbigrams and len(seq) > 1:
-            tb = set(zip(seq, seq[1:]))
             xj[col["bigram_frac"]] = len(qbigrams & tb) / len(qbigrams)
         if matched:
             first = next(k for k, t in enumerate(seq) if t in qset)
@@ -259,9 +280,7 @@ def compute(ix: IndexSet, pq: ParsedQuery, c: Candidates, popularity: np.ndarray
             xj[col["title_precision"]] = sum(1 for t in seq if t in qset) / len(seq)
         else:
             xj[col["first_match_pos"]] = 1.5
-        b = cat.brand[row]
-        if b:
-            bl = normalize(cat.brands.names[b])
+        if bl is not None:
             xj[col["brand_in_query"]] = 1.0 if (bl == brand_filter or bl in qtext) else 0.0
         else:
             xj[col["brand_in_query"]] = -1.0
@@ -288,10 +307,11 @@ def compute(ix: IndexSet, pq: ParsedQuery, c: Candidates, popularity: np.ndarray
         if q3:
             xj[col["char3_containment"]] = sum(1 for g in q3 if g in ntitle) / len(q3)
         xj[col["synonym_in_title"]] = 1.0 if exp_ids & tset else 0.0
-        xj[col["qty_match"]], xj[col["qty_conflict"]] = quantity_match(q_qty, quantities(ntitle))
-        t_words = _words(ntitle)
-        xj[col["prefix_coverage"]] = prefix_coverage(q_words, t_words)
-        xj[col["compound_match"]] = compound_match(q_words, t_words)
+        xj[col["qty_match"]], xj[col["qty_conflict"]] = quantity_match(q_qty, t_qty)
+        # prefix_coverage() and compound_match() with the title's sets computed once per row
+        xj[col["prefix_coverage"]] = sum(1 for w in q_pref if w in t_pref) / len(q_pref) if q_pref else -1.0
+        xj[col["compound_match"]] = 1.0 if (any(w in t_joined for w in q_long)
+                                            or any(p in t_wordset for p in q_pairs)) else 0.0
     X[:, F["title_idf_coverage_gap"]] = X[:, F["title_idf_coverage"]] - X[:, F["title_idf_coverage"]].max()
     X[:, F["bm25_title_norm"]] = X[:, F["bm25_title"]] / max(float(X[:, F["bm25_title"]].max()), 1e-9)
     X[:, F["char3_gap"]] = X[:, F["char3_containment"]] - X[:, F["char3_containment"]].max()
