@@ -35,6 +35,20 @@ def _top(a: np.ndarray, keep: int) -> np.ndarray:
     return a
 
 
+def _q8(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """int8 codes of ``a`` with square-root companding (fine steps for the many small weights, coarse
+    ones for the few large), and the array's max |a|; see ``_unq8``."""
+    a = np.asarray(a, np.float32)
+    top = float(np.abs(a).max()) if a.size else 0.0
+    top = top or 1.0
+    return (np.sign(a) * np.round(np.sqrt(np.abs(a) / top) * 127)).astype(np.int8), np.float32(top)
+
+
+def _unq8(q: np.ndarray, top: np.ndarray) -> np.ndarray:
+    f = q.astype(np.float32) / 127
+    return np.sign(f) * f * f * np.float32(top)
+
+
 def _augment(X: sp.csr_matrix, cats: np.ndarray, k: int) -> sp.csr_matrix:
     """[X, X copied into the block of each row's category] (Daume's feature augmentation)."""
     n, d = X.shape
@@ -167,17 +181,26 @@ class CategoryNgramClassifier(NpzModel):
 
     # -- persistence ----------------------------------------------------------------------------
     def to_arrays(self) -> dict[str, np.ndarray]:
+        """Compact arrays: int8 weights (square-root companded, one scale per array), support and per-category columns
+        delta-coded (sorted), so the shipped file stays small (about 4 MB instead of 9)."""
         if self.w is None:
             raise RuntimeError("CategoryNgramClassifier: not trained")
         meta = {"kind": "category-ngram", "featurizer": self.featurizer.config(), "b": self.b,
-                "calib": list(self.calib), "categories": self.categories, **self.meta}
-        sw, cw = self.sent_W.tocoo(), self.cat_W.tocoo()
-        return dict(
-            idx=self.support.astype(np.int32), idf=self.idf.astype(np.float16), w=self.w.astype(np.float16),
-            sent_row=sw.row.astype(np.int8), sent_col=sw.col.astype(np.int32), sent_val=sw.data.astype(np.float16),
-            cat_row=cw.row.astype(np.int8), cat_col=cw.col.astype(np.int32), cat_val=cw.data.astype(np.float16),
-            cat_b=self.cat_b.astype(np.float32), meta=np.array(json.dumps(meta, ensure_ascii=False)),
-        )
+                "calib": list(self.calib), "categories": self.categories, **self.meta, "format": 2}
+        out = dict(idx_delta=np.diff(self.support.astype(np.int64), prepend=0).astype(np.uint32),
+                   idf=self.idf.astype(np.float16), cat_b=self.cat_b.astype(np.float32),
+                   meta=np.array(json.dumps(meta, ensure_ascii=False)))
+        out["w"], out["w_scale"] = _q8(self.w)
+        for name, W in (("sent", self.sent_W), ("cat", self.cat_W)):
+            coo = W.tocoo()
+            order = np.lexsort((coo.col, coo.row))
+            row, col = coo.row[order].astype(np.int64), coo.col[order].astype(np.int64)
+            delta = np.diff(col, prepend=0)
+            first = np.r_[True, row[1:] != row[:-1]] if len(row) else np.zeros(0, bool)
+            delta[first] = col[first]
+            out[f"{name}_row"], out[f"{name}_col_delta"] = row.astype(np.int8), delta.astype(np.uint32)
+            out[f"{name}_val"], out[f"{name}_scale"] = _q8(coo.data[order])
+        return out
 
     @classmethod
     def from_arrays(cls, z: Any, where: str = "model") -> "CategoryNgramClassifier":
@@ -186,13 +209,24 @@ class CategoryNgramClassifier(NpzModel):
         feat = NgramFeaturizer(int(cfg["n_features"]), tuple(cfg["char_ngrams"]), tuple(cfg["word_ngrams"]),
                                min_df=int(cfg.get("min_df", 2)))
         m = cls(feat)
-        m.support = z["idx"].astype(np.int64)
+        packed = int(meta.pop("format", 1)) >= 2  # format 1: float16 weights, plain indices
+        m.support = np.cumsum(z["idx_delta"].astype(np.int64)) if packed else z["idx"].astype(np.int64)
         m.idf = z["idf"].astype(np.float32)
-        m.w = z["w"].astype(np.float32)
+        m.w = _unq8(z["w"], z["w_scale"]) if packed else z["w"].astype(np.float32)
         m.categories = list(meta.pop("categories"))
         k, d = len(m.categories), len(m.support)
-        m.sent_W = sp.csr_matrix((z["sent_val"].astype(np.float32), (z["sent_row"].astype(np.int64), z["sent_col"])), shape=(k, d))
-        m.cat_W = sp.csr_matrix((z["cat_val"].astype(np.float32), (z["cat_row"].astype(np.int64), z["cat_col"])), shape=(k, d))
+        for name in ("sent", "cat"):
+            row = z[f"{name}_row"].astype(np.int64)
+            if packed:
+                col = z[f"{name}_col_delta"].astype(np.int64)
+                starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]]) if len(row) else np.zeros(0, np.int64)
+                seg = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(row)]))
+                csum = np.cumsum(col)  # running sum restarted at each row's first entry
+                col = csum - np.r_[0, csum[starts[1:] - 1]][seg] if len(row) else col
+                val = _unq8(z[f"{name}_val"], z[f"{name}_scale"])
+            else:
+                col, val = z[f"{name}_col"].astype(np.int64), z[f"{name}_val"].astype(np.float32)
+            setattr(m, f"{name}_W", sp.csr_matrix((val, (row, col)), shape=(k, d)))
         m.cat_b = z["cat_b"].astype(np.float32)
         m.b, m.calib = float(meta.pop("b")), tuple(meta.pop("calib"))
         m.meta = meta
