@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import time
-from typing import Optional
+from typing import Optional, get_args
 
 import typer
 
 from shopmind.cli import console, emit, fail, get_shop
+from shopmind.kb.models import TicketStatus
 
 app = typer.Typer(help="Support tickets opened by the assistant's human handoff.", no_args_is_help=True)
 
-_STATUSES = ("open", "pending", "closed")
+_STATUSES = get_args(TicketStatus)
 
 
 def _status(value: str, what: str = "--status") -> str:

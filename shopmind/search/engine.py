@@ -58,7 +58,6 @@ class SearchEngine:
         self.parser = QueryParser(Speller(), Gazetteer(), load_synonyms(store) if store is not None else None)
         self._vocab_rows = 0
         self._dirty = False
-        self._ntitles: list[str | None] = []
         self._rowinfo: dict[int, tuple] = {}  # per-row title data of the ranker features
         self._qvecs: OrderedDict[str, np.ndarray] = OrderedDict()  # recent query vectors (LRU)
         self._update_vocab()
@@ -125,7 +124,6 @@ class SearchEngine:
             if self.ix.needs_compaction():
                 self.ix.compact()
                 self._vocab_rows = 0
-                self._ntitles = []
             self._update_vocab()
             return n
 
@@ -151,7 +149,6 @@ class SearchEngine:
         with self.lock:
             path = self.ix.save(self.index_dir)
             self._vocab_rows = 0
-            self._ntitles = []
             self._rowinfo = {}
             self.parser.speller = Speller()
             self.parser.gazetteer = Gazetteer()
@@ -222,16 +219,6 @@ class SearchEngine:
             rules = load_rules(self.store)
             self._rules_cache = (time.time(), rules)
         return rules
-
-    def ntitle(self, row: int) -> str:
-        """The normalized title of a row (cached per row: features read it for every candidate)."""
-        cache = self._ntitles
-        if len(cache) < len(self.ix.catalog.titles) or cache is None:
-            cache.extend([None] * (len(self.ix.catalog.titles) - len(cache)))
-        t = cache[row]
-        if t is None:
-            t = cache[row] = normalize(self.ix.catalog.titles[row])
-        return t
 
     # -- retrieval -----------------------------------------------------------------------------------------
     QVEC_CACHE = 2048
@@ -307,7 +294,7 @@ class SearchEngine:
         rows = np.asarray(order[: self.rank_depth], dtype=np.int64)
         c = self._candidates(rows, lex, lex_top, dense_rows, qvec, fused)
         c.extra.update(fields=fields, matched=len(matched))
-        X = feat.compute(self.ix, pq, c, self.popularity(), self.ntitle, self._rowinfo)
+        X = feat.compute(self.ix, pq, c, self.popularity(), row_cache=self._rowinfo)
         s = self.ranker.predict(X)
         ranked = rows[np.lexsort((rows, -s))]
         scores = dict(zip(rows.tolist(), s.tolist()))
@@ -351,7 +338,7 @@ class SearchEngine:
             fields: dict = {}
             self._lexical(pq, m, fields)
             c.extra.update(fields=fields, matched=len(res["matched"]))
-            X = feat.compute(self.ix, pq, c, self.popularity(), self.ntitle, self._rowinfo)
+            X = feat.compute(self.ix, pq, c, self.popularity(), row_cache=self._rowinfo)
             return X, [self.ix.catalog.ids[r] for r in rows]
 
     def ids_for(self, q: str, method: str = "ranked", k: int = 100) -> list[str]:

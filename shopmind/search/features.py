@@ -8,7 +8,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -121,29 +121,40 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(_WORD_RE.findall(text))
 
 
+PREFIX = 4
+ROW_CACHE_MAX = 30_000
+
+
+def _prefixes(words: Sequence[str], n: int = PREFIX) -> list[str]:
+    return [w[:n] for w in words if len(w) >= n]
+
+
+def _joined(words: Sequence[str]) -> list[str]:
+    """Adjacent word pairs run together: ["dish", "washer"] -> ["dishwasher"]."""
+    return [a + b for a, b in zip(words, words[1:])]
+
+
+def _compound(query_long: Sequence[str], query_joined: Sequence[str], title_joined: set[str],
+              title_words: set[str]) -> float:
+    return 1.0 if any(w in title_joined for w in query_long) or any(p in title_words for p in query_joined) else 0.0
+
+
+def _prefix_share(query_prefixes: Sequence[str], title_prefixes: set[str]) -> float:
+    return sum(1 for w in query_prefixes if w in title_prefixes) / len(query_prefixes) if query_prefixes else -1.0
+
+
 def compound_match(query_words: Sequence[str], title_words: Sequence[str]) -> float:
     """1 when a query word is two adjacent title words run together ("dishwasher" ~ "dish washer") or two
     adjacent query words are one title word ("back splash" ~ "backsplash"), else 0."""
-    tset = set(title_words)
-    joined_t = {a + b for a, b in zip(title_words, title_words[1:])}
-    if any(w in joined_t for w in query_words if len(w) >= 5):
-        return 1.0
-    return 1.0 if any(a + b in tset for a, b in zip(query_words, query_words[1:])) else 0.0
-
-
-PREFIX = 4
-ROW_CACHE_MAX = 30_000
+    return _compound([w for w in query_words if len(w) >= 5], _joined(query_words), set(_joined(title_words)),
+                     set(title_words))
 
 
 def prefix_coverage(query_words: Sequence[str], title_words: Sequence[str], n: int = PREFIX) -> float:
     """Share of the query's words (of at least ``n`` letters) that share their first ``n`` letters with a
     title word — plural/singular, typos past the prefix and stems the analyzer splits differently; -1
     when the query has no such word."""
-    qs = [w[:n] for w in query_words if len(w) >= n]
-    if not qs:
-        return -1.0
-    ts = {w[:n] for w in title_words if len(w) >= n}
-    return sum(1 for w in qs if w in ts) / len(qs)
+    return _prefix_share(_prefixes(query_words, n), set(_prefixes(title_words, n)))
 
 
 def dense_prf(ix: IndexSet, rows: np.ndarray, top: int = PRF_TOP) -> np.ndarray:
@@ -178,11 +189,11 @@ def _row_info(lex, cat, row: int, ntitle: str) -> tuple:
     brand = cat.brand[row]
     return (seq, set(seq), set(seq[-TAIL:]), set(zip(seq, seq[1:])) if len(seq) > 1 else set(), ntitle,
             quantities(ntitle), normalize(cat.brands.names[brand]) if brand else None,
-            {w[:PREFIX] for w in words if len(w) >= PREFIX}, {a + b for a, b in zip(words, words[1:])}, set(words))
+            set(_prefixes(words)), set(_joined(words)), set(words))
 
 
 def compute(ix: IndexSet, pq: ParsedQuery, c: Candidates, popularity: np.ndarray | None = None,
-            ntitles: Callable[[int], str] | None = None, row_cache: dict | None = None) -> np.ndarray:
+            row_cache: dict | None = None) -> np.ndarray:
     """Feature matrix (len(rows), len(FEATURES)) in FEATURES order. ``row_cache`` (row -> title data) is
     kept by the caller across queries and must be emptied when rows change."""
     rows = c.rows
@@ -243,14 +254,11 @@ def compute(ix: IndexSet, pq: ParsedQuery, c: Candidates, popularity: np.ndarray
     attr_boosts.update(pq.filters.get("attrs", {}))
     cat_boost = normalize(pq.boosts.get("category") or "")
     pmin, pmax = pq.filters.get("price_min"), pq.filters.get("price_max")
-    title_of = ntitles or (lambda r: normalize(cat.titles[r]))
     col = {name: F[name] for name in FEATURES}
     q_qty = quantities(qtext) if qtext else ()
     q_words = _WORD_RE.findall(qtext)
 
-    q_pref = [w[:PREFIX] for w in q_words if len(w) >= PREFIX]
-    q_long = [w for w in q_words if len(w) >= 5]
-    q_pairs = [a + b for a, b in zip(q_words, q_words[1:])]
+    q_pref, q_long, q_joined = _prefixes(q_words), [w for w in q_words if len(w) >= 5], _joined(q_words)
     info = row_cache if row_cache is not None else {}
     if len(info) > ROW_CACHE_MAX:  # bounded: about 3 KB a row
         info.clear()
@@ -258,7 +266,7 @@ def compute(ix: IndexSet, pq: ParsedQuery, c: Candidates, popularity: np.ndarray
     for j, row in enumerate(rows.tolist()):
         ri = info.get(row)
         if ri is None:
-            ri = info[row] = _row_info(lex, cat, row, title_of(row))
+            ri = info[row] = _row_info(lex, cat, row, normalize(cat.titles[row]))
         seq, tset, tail, tb, ntitle, t_qty, bl, t_pref, t_joined, t_wordset = ri
         matched = qset & tset
         xj = X[j]
@@ -308,10 +316,8 @@ def compute(ix: IndexSet, pq: ParsedQuery, c: Candidates, popularity: np.ndarray
             xj[col["char3_containment"]] = sum(1 for g in q3 if g in ntitle) / len(q3)
         xj[col["synonym_in_title"]] = 1.0 if exp_ids & tset else 0.0
         xj[col["qty_match"]], xj[col["qty_conflict"]] = quantity_match(q_qty, t_qty)
-        # prefix_coverage() and compound_match() with the title's sets computed once per row
-        xj[col["prefix_coverage"]] = sum(1 for w in q_pref if w in t_pref) / len(q_pref) if q_pref else -1.0
-        xj[col["compound_match"]] = 1.0 if (any(w in t_joined for w in q_long)
-                                            or any(p in t_wordset for p in q_pairs)) else 0.0
+        xj[col["prefix_coverage"]] = _prefix_share(q_pref, t_pref)
+        xj[col["compound_match"]] = _compound(q_long, q_joined, t_joined, t_wordset)
     X[:, F["title_idf_coverage_gap"]] = X[:, F["title_idf_coverage"]] - X[:, F["title_idf_coverage"]].max()
     X[:, F["bm25_title_norm"]] = X[:, F["bm25_title"]] / max(float(X[:, F["bm25_title"]].max()), 1e-9)
     X[:, F["char3_gap"]] = X[:, F["char3_containment"]] - X[:, F["char3_containment"]].max()
