@@ -232,10 +232,21 @@ async def run_load(port: int, live, args) -> dict:
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds of a process so far (Linux /proc; None elsewhere)."""
+    """User + system CPU seconds so far of a process and its live child processes (the search workers;
+    Linux /proc; None elsewhere)."""
+    def stat(p: str) -> list[str]:
+        return Path(f"/proc/{p}/stat").read_text().rpartition(")")[2].split()
+
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for p in [str(pid)] + [d for d in os.listdir("/proc") if d.isdigit() and d != str(pid)]:
+            try:
+                f = stat(p)
+            except OSError:
+                continue
+            if p == str(pid) or f[1] == str(pid):  # f[1]: the parent pid
+                total += int(f[11]) + int(f[12])
+        return total / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
         return None
 
@@ -350,7 +361,7 @@ def main() -> None:
     print("server metrics excerpt:")
     for ln in metrics.splitlines():
         if ln.startswith(("shopmind_event_visible_seconds_count", "shopmind_event_commits_total",
-                          "shopmind_cache_hit_ratio", "shopmind_model_version")):
+                          "shopmind_cache_hit_ratio", "shopmind_model_version", "shopmind_search_worker")):
             print("  " + ln)
     print(f"load average (1 min) before/after the load: {load_before:.2f} / {load_after:.2f} on {os.cpu_count()} CPUs")
     if server_cpu is not None:  # load-independent: CPU the server spent on this work

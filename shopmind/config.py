@@ -26,6 +26,12 @@ class Settings(BaseSettings):
         default="auto", description="Text encoder: auto, minilm (English), e5 (multilingual e5-small)."
     )
     log_level: str = "info"
+    search_workers: int = Field(
+        default=1, ge=0, le=16,
+        description="Search worker processes used while real time runs: searches that miss the result cache "
+        "run there, so they do not queue behind the event stream for the serving process's interpreter. "
+        "0: every search runs in the serving process.",
+    )
     llm_url: str | None = Field(
         default=None,
         description="Optional generative backend of the assistant: base URL of an OpenAI-compatible chat "

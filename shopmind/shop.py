@@ -67,6 +67,14 @@ class Shop:
 
         return build(self)
 
+    @cached_property
+    def search_workers(self):
+        """Search worker processes (shopmind.search.workers), or None when ``search_workers`` is 0;
+        started by /api/search once real time runs."""
+        from shopmind.search.workers import build
+
+        return build(self)
+
     def index(self, progress: bool = False, quiet: bool = False) -> dict[str, Any]:
         """Build or refresh everything search and recommendations need, incrementally.
 
@@ -109,7 +117,7 @@ class Shop:
 
     def close(self) -> None:
         """Stop the components that run threads (event writer, retraining), then close the store."""
-        for name in ("realtime", "assistant", "recommender", "search", "text"):
+        for name in ("search_workers", "realtime", "assistant", "recommender", "search", "text"):
             closer = getattr(self.__dict__.get(name), "close", None)
             if closer is not None:
                 closer()

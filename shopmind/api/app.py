@@ -62,7 +62,10 @@ def create_app(settings: Settings | None = None, shop: Shop | None = None) -> Fa
 
     install_metrics(app)
 
-    for mod in sorted(m.name for m in pkgutil.iter_modules(routes_pkg.__path__)):
+    # the request-heavy routers first: routes are matched in order, once per request
+    hot = ("events", "search")
+    names = sorted(m.name for m in pkgutil.iter_modules(routes_pkg.__path__))
+    for mod in [n for n in hot if n in names] + [n for n in names if n not in hot]:
         module = importlib.import_module(f"{routes_pkg.__name__}.{mod}")
         router = getattr(module, "router", None)
         if router is not None:

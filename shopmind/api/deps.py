@@ -13,11 +13,12 @@ from shopmind.shop import Shop
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="The shop's admin key.")
 
 
-def get_shop(request: Request) -> Shop:
+async def get_shop(request: Request) -> Shop:
+    """async: resolved on the event loop, without a thread hop per request."""
     return request.app.state.shop
 
 
-def require_admin(request: Request, key: Annotated[str | None, Security(_api_key)] = None) -> None:
+async def require_admin(request: Request, key: Annotated[str | None, Security(_api_key)] = None) -> None:
     """Write endpoints need the admin key in ``X-API-Key`` (or ``Authorization: Bearer``)."""
     if key is None:
         auth = request.headers.get("authorization", "")

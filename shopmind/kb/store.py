@@ -91,6 +91,18 @@ class KnowledgeBase(Protocol):
         """Store events durably (one transaction) and return their ids."""
 
     def iter_events(self, after_id: int = 0, types: Iterable[str] | None = None) -> Iterator[Event]: ...
+
+    def product_event_rows(self, after_id: int = 0, types: Iterable[str] | None = None,
+                           limit: int = 5000) -> list[tuple[int, str, str, float]]:
+        """(id, type, product_id, ts) of the product events after ``after_id``, oldest first, at most
+        ``limit``: the light read of a process that only counts events (no model objects)."""
+        out: list[tuple[int, str, str, float]] = []
+        for e in self.iter_events(after_id=after_id, types=types):
+            if e.product_id:
+                out.append((e.id, e.type, e.product_id, e.ts))
+                if len(out) >= limit:
+                    break
+        return out
     def count_events(self) -> int: ...
 
     def counts(self) -> dict[str, int]:

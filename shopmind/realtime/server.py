@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -29,16 +30,19 @@ def main(argv: list[str] | None = None) -> None:
     from shopmind.realtime.metrics import install_metrics
     from shopmind.shop import Shop
 
+    t_start = time.monotonic()
     shop = Shop(Settings(home=args.home, admin_key=args.admin_key, log_level="warning"))
     app = create_app(shop=shop)
     install_metrics(app)
     for name in [w for w in args.warm.split(",") if w]:
         getattr(shop, name)
     if "realtime" in args.warm and not args.no_train:  # wait for the first model (trained in the background)
-        import time
-
         r = shop.realtime.retrainer
         while shop.realtime.slot.get() is None and (r.training or r.runs + r.failures + r.skipped == 0):
+            time.sleep(0.05)
+    if "search" in args.warm and "realtime" in args.warm and shop.settings.search_workers:
+        workers = shop.search_workers  # what /api/search starts on its first search while real time runs
+        while workers.ready < workers.n and time.monotonic() - t_start < 300:
             time.sleep(0.05)
     print(f"ready http://{args.host}:{args.port}", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False,

@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from typing import Iterable
 
 import numpy as np
@@ -100,12 +101,20 @@ class Sessions:
         return len(self._d)
 
 
+PRUNE_AT = 4  # a neighbour list is cut back to ``cap`` entries when it grows past PRUNE_AT x cap
+
+
+def _heaviest(row: dict[str, float], cap: int) -> dict[str, float]:
+    return dict(heapq.nlargest(cap, row.items(), key=itemgetter(1)))
+
+
 class CoOccurrence:
     """Counts of items seen together in a session: 'viewed also viewed' and 'bought together'.
 
     Each new view/click pairs with the session's previous ``window`` looked-at items; each cart/purchase
     with its previous ``window`` bought items. Neighbour lists keep the ``cap`` heaviest entries
-    (pruned to half when twice over), so memory is bounded by items x 2·cap.
+    (pruned back to ``cap`` when over PRUNE_AT x cap, so a busy item is pruned once per 3·cap new
+    neighbours, not once per cap), so memory is bounded by items x PRUNE_AT·cap.
     """
 
     def __init__(self, window: int = 5, cap: int = 50) -> None:
@@ -144,10 +153,10 @@ class CoOccurrence:
                 if row is None:
                     row = table[other] = {}
                 row[a] = row.get(a, 0.0) + 1.0
-                if len(row) > 2 * cap:
-                    table[other] = dict(heapq.nlargest(cap, row.items(), key=lambda kv: kv[1]))
-            if len(row_a) > 2 * cap:
-                table[a] = dict(heapq.nlargest(cap, row_a.items(), key=lambda kv: kv[1]))
+                if len(row) > PRUNE_AT * cap:
+                    table[other] = _heaviest(row, cap)
+            if len(row_a) > PRUNE_AT * cap:
+                table[a] = _heaviest(row_a, cap)
             self.pairs += len(seen)
 
     def neighbours(self, product_id: str, kind: str = "viewed", n: int = 10) -> list[tuple[str, float]]:

@@ -14,7 +14,8 @@ from shopmind.search.engine import METHODS, SearchEngine, load_ranker
 __all__ = ["build", "SearchEngine", "METHODS", "load_ranker"]
 
 
-def build(shop: Any) -> SearchEngine:
+def build(shop: Any, save: bool = True) -> SearchEngine:
+    """``save=False`` (a search worker process): follow the catalog in memory, never write the index files."""
     from shopmind.index import build_indexes, index_dir
     from shopmind.index.manager import IndexSet
 
@@ -22,9 +23,14 @@ def build(shop: Any) -> SearchEngine:
     encoder = shop.encoder
     ix = IndexSet.load(root)
     if ix is None or ix.encoder_name != encoder.name:
+        if not save:
+            raise RuntimeError(f"no saved search indexes for encoder {encoder.name!r} in {root}")
         build_indexes(shop, full=True)
         ix = IndexSet.load(root)
         assert ix is not None
     engine = SearchEngine(shop.store, ix, encoder, load_ranker(shop.settings.home), index_dir=root)
-    engine.refresh()
+    if save:
+        engine.refresh()
+    else:
+        engine.follow()
     return engine

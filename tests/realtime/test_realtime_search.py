@@ -23,7 +23,8 @@ KEY = {"X-API-Key": "test-key"}
 
 @pytest.fixture(scope="module")
 def live_shop(tmp_path_factory):
-    shop = Shop(Settings(home=tmp_path_factory.mktemp("rt-search"), encoder="minilm", admin_key="test-key"))
+    shop = Shop(Settings(home=tmp_path_factory.mktemp("rt-search"), encoder="minilm", admin_key="test-key",
+                         search_workers=0))  # in-process search here; test_realtime_search_workers.py: workers
     shop.store.upsert_products(PRODUCTS, source="test")
     shop.search  # built before real time: real time links itself at start
     rt = Realtime(shop, start=False, train=False)

@@ -35,6 +35,16 @@ def metrics(request: Request, shop: ShopDep) -> PlainTextResponse:
     rt = shop.__dict__.get("realtime")  # reading metrics never builds a component
     if rt is not None:
         rt.write_metrics(w)
+    workers = shop.__dict__.get("search_workers")
+    if workers is not None:
+        st = workers.status()
+        w.sample("shopmind_search_workers_ready", "gauge", "Search worker processes serving.", st["ready"])
+        w.sample("shopmind_search_worker_searches_total", "counter", "Searches answered by a search worker.",
+                 st["served"])
+        w.sample("shopmind_search_worker_fallbacks_total", "counter",
+                 "Searches computed in the serving process because no worker was ready.", st["fallbacks"])
+        w.sample("shopmind_search_worker_restarts_total", "counter", "Search workers started again after dying.",
+                 st["restarts"])
     for name in ("search", "recommender"):
         v = _version_of(shop.__dict__.get(name))
         if v is not None:

@@ -4,6 +4,7 @@ endpoints for synonyms and merchandising rules."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Any
 
@@ -41,7 +42,8 @@ async def search(
 
     While real time runs, answers are cached per (query, filters, sort, page, size, explain, method,
     index and catalog version) until a catalog or merchandising change or ``cache_ttl`` seconds
-    (``"cached": true`` marks a cached answer); the search event goes through its group commit."""
+    (``"cached": true`` marks a cached answer), the others are computed by a search worker process
+    (setting ``search_workers``) and the search event goes through its group commit."""
     t0 = time.perf_counter()
     attrs = {k[5:]: v for k, v in request.query_params.items() if k.startswith("attr.") and len(k) > 5 and v}
     filters = {"brand": brand, "category": category, "price_min": price_min, "price_max": price_max,
@@ -57,8 +59,16 @@ async def search(
         key = (q, repr(sorted(filters.items())), sort, page, size, explain, method, engine.ix.version,
                rt.catalog_version)  # the versions: an answer computed across a change is not served after it
         hit = rt.cache.get("search", key, None, count_miss=False)  # (the thread below counts a miss)
+        workers = _workers(shop) if hit is None else None
         if hit is not None:  # answered on the event loop, no thread hop
             res = {**hit, "took_ms": round((time.perf_counter() - t0) * 1000.0, 2), "cached": True}
+        elif workers is not None and workers.ready:  # a worker process computes it; awaited on the loop
+            rt.cache.get("search", key, None)  # counts the miss
+            res = await workers.search_async(*args)
+            if res is None:  # the worker was lost: this one search runs here
+                res = await run_in_threadpool(engine.search, *args[:6], method=args[6])
+            rt.cache.put("search", key, res)
+            res = {**res, "cached": False}
         else:
             res = await run_in_threadpool(_search_and_cache, rt, engine, key, args)
     except ValueError as e:
@@ -66,6 +76,20 @@ async def search(
     if record:
         _record_search(shop, rt, q, session_id, user_id)
     return res
+
+
+_start_lock = threading.Lock()
+
+
+def _workers(shop):
+    """The shop's search worker pool, started on the first search while real time runs (None: off)."""
+    if not shop.settings.search_workers:
+        return None
+    workers = shop.__dict__.get("search_workers")
+    if workers is None:
+        with _start_lock:  # one pool per shop, even when the first searches come at once
+            workers = shop.search_workers
+    return workers
 
 
 def _search_and_cache(rt, engine, key: tuple, args: tuple) -> dict[str, Any]:
@@ -110,6 +134,9 @@ def _forget_cached_searches(shop) -> None:
     rt = shop.__dict__.get("realtime")
     if rt is not None:
         rt.cache.invalidate_namespace("search")
+    workers = shop.__dict__.get("search_workers")
+    if workers is not None:
+        workers.changed()
 
 
 @router.get("/suggest")
