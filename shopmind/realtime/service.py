@@ -373,13 +373,6 @@ class Realtime:
             "recommend", self._recommend_key(key, sver, served, n), compute,
             tags=lambda r: tags + ["product:" + x["id"] for x in r["items"]])
 
-    def cached_recommendation(self, user: str | None = None, session: str | None = None, n: int = 10
-                              ) -> dict[str, Any] | None:
-        """``recommend``'s answer when it is cached (cheap: no model run), else None."""
-        key = session_key(user, session)
-        return self.cache.get("recommend", self._recommend_key(key, self.sessions.version(key), self.slot.get(), n),
-                              count_miss=False)
-
     def _recommend_key(self, key: str | None, sver: int, served: Served | None, n: int) -> tuple:
         return key, sver, served.version if served is not None else 0, self.catalog_version, n
 

@@ -49,13 +49,6 @@ class _Worker:
         child.close()
         self.started = time.monotonic()
 
-    def call(self, msg: dict[str, Any]) -> dict[str, Any]:
-        try:
-            self.conn.send_bytes(json.dumps(msg).encode())
-            return json.loads(self.conn.recv_bytes())
-        except (EOFError, OSError, ValueError) as e:
-            raise WorkerError(f"search worker {self.index} failed: {e!r}") from e
-
     def stop(self, timeout: float = 5.0) -> None:
         try:
             self.conn.send_bytes(b'{"op": "stop"}')
@@ -132,31 +125,15 @@ class SearchWorkers:
                 break
 
     # -- searching --------------------------------------------------------------------------------------
-    def search(self, q: str, filters: dict[str, Any] | None, sort: str, page: int, size: int, explain: bool,
-               method: str) -> dict[str, Any] | None:
-        """The answer of ``SearchEngine.search`` computed by a worker; None when no worker is ready (the
-        caller then searches in-process). A ValueError of the engine (bad arguments) is raised here."""
-        if self._ready == 0 or self._closed:
-            self.fallbacks += 1
-            return None
-        try:
-            w = self._idle.get(timeout=self.wait_timeout)
-        except queue.Empty:
-            self.fallbacks += 1
-            return None
-        try:
-            reply = w.call({"op": "search", "args": [q, filters, sort, page, size, explain, method],
-                            "gen": self.generation})
-        except WorkerError as e:
-            self._lost(w, e)
-            return None
-        return self._answer(w, reply)
-
     async def search_async(self, q: str, filters: dict[str, Any] | None, sort: str, page: int, size: int,
                            explain: bool, method: str) -> dict[str, Any] | None:
-        """``search`` for a coroutine on the serving event loop: the request is written to an idle
-        worker's pipe and its answer awaited with the loop's reader, so no thread is woken (a thread
-        hand-off per search costs the busy serving process more than the pipe does)."""
+        """The answer of ``SearchEngine.search`` computed by a worker, for a coroutine on the serving
+        event loop; None when no worker is ready or the worker was lost (the caller then searches
+        in-process). A ValueError of the engine (bad arguments) is raised here.
+
+        The request is written to an idle worker's pipe and its answer awaited with the loop's reader,
+        so no thread is woken (a thread hand-off per search costs the busy serving process more than
+        the pipe does)."""
         if self._ready == 0 or self._closed:
             self.fallbacks += 1
             return None
@@ -253,7 +230,7 @@ def serve(conn, settings_json: str) -> None:
         engine = build_engine(shop, save=False)
         cfg = realtime_settings(shop, {})
         engine.popularity_source = PopularityFollower(shop.store, float(cfg["popularity_half_life"]),
-                                                      int(cfg["warm_events"]))
+                                                      int(cfg["warm_events"]), background=True)
         engine.search("warm up", size=1)  # loads the ranker, touches the indexes
         generation = 0
         conn.send_bytes(json.dumps({"ready": True, "pid": os.getpid()}).encode())

@@ -94,7 +94,7 @@ async def live_recommend(shop: ShopDep, user: str | None = None, session: str | 
     # computed on the event loop: a few milliseconds of numpy, cheaper than waking a thread for it on a
     # busy serving process (and a cache hit is a dict lookup)
     out = rt.recommend(user, session, n)
-    return {"user": user, "session": session, **out}
+    return JSONResponse({"user": user, "session": session, **out})  # plain JSON types: no encoding pass
 
 
 @router.get("/trending", summary="Trending products")

@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, Body, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from shopmind.api.deps import AdminDep, ShopDep
@@ -75,7 +76,7 @@ async def search(
         raise HTTPException(422, detail=str(e)) from e
     if record:
         _record_search(shop, rt, q, session_id, user_id)
-    return res
+    return JSONResponse(res)  # already plain JSON types: skips the response-model encoding pass
 
 
 _start_lock = threading.Lock()
