@@ -4,6 +4,10 @@ Each member's decision value is one input of a logistic regression fitted on a h
 training data that the members were trained without (blending; optionally the members are then
 refitted on all the data and the stacker is kept). Members are any of the package's models with
 ``to_arrays``/``from_arrays``.
+
+``gate``: the later members are computed only for texts whose first member is unsure
+(|decision| < gate); elsewhere they count as undecided (decision 0). This keeps an expensive member
+(an encoder) off the texts the cheap first member already decides clearly.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ def member_from_arrays(z: Any, where: str = "model"):
         from shopmind.text.catlinear import CategoryNgramClassifier as cls
     elif kind == "char-cnn":
         from shopmind.text.charcnn import CharCNNClassifier as cls
+    elif kind == "embedding-lr":
+        from shopmind.text.embedclf import EmbeddingClassifier as cls
     elif kind == "ensemble":
         cls = EnsembleClassifier
     else:
@@ -40,7 +46,10 @@ class EnsembleClassifier(NpzModel):
     kind = "ensemble"
 
     def __init__(self, members: Sequence[Any] = (), coef: Sequence[float] = (), intercept: float = 0.0,
-                 meta: dict[str, Any] | None = None) -> None:
+                 meta: dict[str, Any] | None = None, gate: float | None = None) -> None:
+        if gate is not None and not gate > 0:
+            raise ValueError(f"EnsembleClassifier: gate must be > 0 or None, got {gate!r}")
+        self.gate = float(gate) if gate is not None else None
         self.members = list(members)
         self.coef = np.asarray(coef, np.float64)
         self.intercept = float(intercept)
@@ -79,11 +88,34 @@ class EnsembleClassifier(NpzModel):
         acc = lambda d: round(float(((d > 0) == y[held]).mean()), 4)  # noqa: E731
         return cls(members, coef, b, {"n_held": int(hold.sum()), "n_train": int(n), "refit": refit,
                                       "heldout_accuracy_members": [acc(d) for d in D.T],
-                                      "heldout_accuracy_stacked_in_sample": acc(D @ coef + b)})
+                                      "heldout_accuracy_stacked_in_sample": acc(D @ coef + b),
+                                      "heldout_accuracy_stacked_cv5": acc(cls.stack_cv(D, y[held]))})
+
+    @classmethod
+    def stack_cv(cls, decisions: np.ndarray, y: np.ndarray, folds: int = 5, seed: int = 0) -> np.ndarray:
+        """Out-of-fold stacked decision values on the held-out share (an honest estimate of the
+        stacker's accuracy there: each row is scored by weights fitted without it)."""
+        from sklearn.model_selection import StratifiedKFold
+
+        out = np.zeros(len(y))
+        for a, b in StratifiedKFold(folds, shuffle=True, random_state=seed).split(decisions, y):
+            coef, c = cls.stack(decisions[a], y[a])
+            out[b] = decisions[b] @ coef + c
+        return out
 
     def member_decisions(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, members) decision values; with a gate, later members are 0 where the first is sure."""
         texts = list(texts)
-        return np.column_stack([m.decision(texts) for m in self.members]).astype(np.float64)
+        if self.gate is None:
+            return np.column_stack([m.decision(texts) for m in self.members]).astype(np.float64)
+        D = np.zeros((len(texts), len(self.members)), np.float64)
+        D[:, 0] = self.members[0].decision(texts)
+        unsure = np.flatnonzero(np.abs(D[:, 0]) < self.gate)
+        if len(unsure):
+            sub = [texts[i] for i in unsure]
+            for j, m in enumerate(self.members[1:], 1):
+                D[unsure, j] = m.decision(sub)
+        return D
 
     def decision(self, texts: Sequence[str]) -> np.ndarray:
         if not self.members:
@@ -100,6 +132,8 @@ class EnsembleClassifier(NpzModel):
     def to_arrays(self) -> dict[str, np.ndarray]:
         meta = {"kind": self.kind, "n_members": len(self.members), "coef": self.coef.tolist(),
                 "intercept": self.intercept, **self.meta}
+        if self.gate is not None:
+            meta["gate"] = self.gate
         arrays = {"meta": np.array(json.dumps(meta, ensure_ascii=False))}
         for i, m in enumerate(self.members):
             arrays.update({f"m{i}.{k}": v for k, v in m.to_arrays().items()})
@@ -116,4 +150,4 @@ class EnsembleClassifier(NpzModel):
                 raise ValueError(f"{where}: ensemble member {i} is missing")
             members.append(member_from_arrays(sub, f"{where} member {i}"))
         coef, b = meta.pop("coef"), float(meta.pop("intercept"))
-        return cls(members, coef, b, meta)
+        return cls(members, coef, b, meta, gate=meta.pop("gate", None))

@@ -223,3 +223,75 @@ def test_label_formats():
     assert binary_labels(["positive", "neg", "POS"])[0].tolist() == [1, 0, 1]
     with pytest.raises(ValueError, match="row 1 has 'meh'"):
         binary_labels(["pos", "meh"])
+
+
+class _CharHashEncoder:
+    """A stand-in for the e5 encoder (hashed character counts, L2-normalized) that counts what it encodes."""
+
+    dim = 64
+
+    def __init__(self) -> None:
+        self.encoded: list[str] = []
+
+    def encode_passages(self, texts, batch_size=32, progress=False):
+        import zlib
+
+        self.encoded += list(texts)
+        X = np.zeros((len(texts), self.dim), np.float32)
+        for i, t in enumerate(texts):
+            for ch in t:
+                X[i, zlib.crc32(ch.encode()) % self.dim] += 1
+        return X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-9)
+
+
+def test_embedding_member_in_gated_ensemble(tmp_path, data_dir):
+    from shopmind.text.embedclf import EmbeddingClassifier
+    from shopmind.text.ensemble import EnsembleClassifier
+    from shopmind.text.evaluate import zh_e5_member
+    from shopmind.text.linear import NgramFeaturizer
+    from shopmind.text.sentiment import load_model
+
+    d = pd.read_csv(data_dir / "reviews/online-shopping-zh/reviews.csv").dropna().sample(1200, random_state=6)
+    tr, te = d[:1000], d[1000:]
+    x, y = tr.review.tolist(), tr.label.to_numpy()
+    enc = _CharHashEncoder()
+
+    def emb(rows):
+        m = zh_e5_member()
+        m._encoder = enc
+        return m.fit([x[i] for i in rows], y[rows])
+
+    builders = [lambda rows: LinearNgramClassifier(NgramFeaturizer(n_features=2**20)).fit([x[i] for i in rows], y[rows]), emb]
+    e = EnsembleClassifier.fit(builders, len(x), y, x, hold_share=0.25)
+    assert 0.5 < e.meta["heldout_accuracy_stacked_cv5"] <= 1 and e.coef[0] > 0
+    assert e.members[1].max_chars == 200 and all(len(t) <= 200 for t in enc.encoded)
+    # texts that differ only after max_chars get the same vector
+    m = e.members[1]
+    a, b = "好" * 200 + "很差", "好" * 200 + "很好"
+    assert np.array_equal(m.embed([a]), m.embed([b]))
+    test = te.review.tolist()
+    full = e.decision(test)
+    # round trip: the e5 member keeps its encoder name, encoding and truncation
+    e2 = load_model(e.save(tmp_path / "ens.npz"))
+    m2 = e2.members[1]
+    assert isinstance(m2, EmbeddingClassifier) and (m2.encoder_name, m2.encode_as, m2.max_chars) == ("e5", "passage", 200)
+    m2._encoder = enc
+    assert np.allclose(e2.predict_proba(test), e.predict_proba(test), atol=2e-3)
+    # gate: the embedding member runs only on texts the n-gram member is unsure of; elsewhere it counts as 0
+    d0 = e.members[0].decision(test)
+    gate = float(np.quantile(np.abs(d0), 0.3))
+    e.gate = gate
+    enc.encoded = []
+    g = e.decision(test)
+    unsure = np.abs(d0) < gate
+    assert 0 < len(enc.encoded) == unsure.sum() < len(test)
+    assert np.allclose(g[unsure], full[unsure], atol=1e-4)
+    assert np.allclose(g[~unsure], d0[~unsure] * e.coef[0] + e.intercept, atol=1e-4)
+    assert load_model(e.save(tmp_path / "gated.npz")).gate == gate
+    # known vectors are not encoded again
+    X10 = enc.encode_passages([t[:200] for t in test[:10]])
+    enc.encoded = []
+    m.use_vectors(test[:10], X10)
+    assert np.array_equal(m.embed(test[:10]), X10) and enc.encoded == []
+    with pytest.raises(ValueError, match="gate must be"):
+        EnsembleClassifier(gate=0)
