@@ -58,7 +58,7 @@ class SearchEngine:
         self.parser = QueryParser(Speller(), Gazetteer(), load_synonyms(store) if store is not None else None)
         self._vocab_rows = 0
         self._dirty = False
-        self._rowinfo: dict[int, tuple] = {}  # per-row title data of the ranker features
+        self._rowinfo: dict[int, Any] = {}  # per-row title data of the ranker features (features.compute)
         self._qvecs: OrderedDict[str, np.ndarray] = OrderedDict()  # recent query vectors (LRU)
         self._update_vocab()
         # the index structures are long-lived: keep the cyclic GC from rescanning them on every

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from collections import Counter
 from functools import lru_cache
 from typing import Sequence
 
@@ -182,14 +183,95 @@ def _trigrams(s: str) -> list[str]:
     return list({s[i : i + 3] for i in range(len(s) - 2)})
 
 
-def _row_info(lex, cat, row: int, ntitle: str) -> tuple:
-    """What the features need of one product's title, independent of the query (cached per row)."""
+_DIGIT_RE = re.compile(r"\d")
+_UNIT_CODE = {u: k for k, u in enumerate(sorted(set(UNITS.values())), start=1)}  # "" -> 0
+_EMPTY_I = np.zeros(0, dtype=np.int64)
+
+
+@dataclass(slots=True)
+class _Row:
+    """What the features need of one product's title, independent of the query (cached per row): its
+    term ids in order, normalized text, normalized brand, and the sets of its word prefixes, joined word
+    pairs and words. Quantities and attribute text are filled in on first use by a query that needs them."""
+
+    seq: np.ndarray
+    ntitle: str
+    brand: str | None
+    pref: set
+    joined: set
+    words: set
+    qty: tuple | None = None  # (values float64, unit codes int64; "" -> 0)
+    attr_text: str | None = None  # attribute values + " " + title
+    color_text: str | None = None  # color attribute values
+
+
+def _row_info(lex, cat, row: int, ntitle: str) -> _Row:
     seq = lex.seqs[row] if row < len(lex.seqs) else ()
     words = _words(ntitle)
     brand = cat.brand[row]
-    return (seq, set(seq), set(seq[-TAIL:]), set(zip(seq, seq[1:])) if len(seq) > 1 else set(), ntitle,
-            quantities(ntitle), normalize(cat.brands.names[brand]) if brand else None,
-            set(_prefixes(words)), set(_joined(words)), set(words))
+    return _Row(np.asarray(seq, dtype=np.int64) if seq else _EMPTY_I, ntitle,
+                normalize(cat.brands.names[brand]) if brand else None,
+                set(_prefixes(words)), set(_joined(words)), set(words))
+
+
+def _row_qty(r: _Row) -> tuple[np.ndarray, np.ndarray]:
+    if r.qty is None:
+        q = quantities(r.ntitle) if _DIGIT_RE.search(r.ntitle) else ()  # every quantity starts with a digit
+        r.qty = (np.asarray([v for v, _ in q], dtype=np.float64),
+                 np.asarray([_UNIT_CODE.get(u, 0) for _, u in q], dtype=np.int64))
+    return r.qty
+
+
+def _trigram_codes(text: str) -> np.ndarray:
+    """Each 3-character window of ``text`` as one integer (three 21-bit code points, so equal codes are
+    equal trigrams), in text order."""
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    if len(cp) < 3:
+        return _EMPTY_I
+    return (cp[:-2] << 42) | (cp[1:-1] << 21) | cp[2:]
+
+
+_SLOTS = (4093, 4091, 4079, 4073, 4057, 4051, 4049, 4027, 4021, 4019)  # primes: hash slots of query trigrams
+
+
+def _char3_hits(titles: list[str], q3: list[str]) -> np.ndarray:
+    """Per title: how many of the distinct 3-character strings ``q3`` occur in it, for all titles in one
+    pass over their concatenation (a window counts only where it lies inside one title)."""
+    n = len(titles)
+    codes = _trigram_codes("\n".join(titles))
+    qcodes = [(ord(a) << 42) | (ord(b) << 21) | ord(c) for a, b, c in q3]  # distinct strings: distinct codes
+    if not qcodes or len(codes) == 0:
+        return np.zeros(n, dtype=np.int64)
+    qc = np.asarray(qcodes, dtype=np.int64)
+    # candidate matches through a collision-free slot table of the query's codes, then confirmed exactly
+    p = next((p for p in _SLOTS if len({x % p for x in qcodes}) == len(qcodes)), 0)
+    if p:
+        table = np.full(p, -1, dtype=np.int64)
+        table[qc % p] = np.arange(len(qc))
+        k = table[codes % p]
+        at = np.flatnonzero(k >= 0)
+        at = at[qc[k[at]] == codes[at]]
+    else:  # more query trigrams than any table separates (a very long query): sorted search
+        order = np.argsort(qc)
+        k = order[np.minimum(np.searchsorted(qc[order], codes), len(qc) - 1)]
+        at = np.flatnonzero(qc[k] == codes)
+    lens = np.fromiter(map(len, titles), np.int64, n)
+    starts = np.zeros(n, dtype=np.int64)
+    np.cumsum(lens[:-1] + 1, out=starts[1:])
+    owner = np.searchsorted(starts, at, side="right") - 1
+    inside = at + 3 <= starts[owner] + lens[owner]
+    seen = np.zeros((n, len(qc)), dtype=bool)  # (title, query trigram) counted once
+    seen[owner[inside], k[at[inside]]] = True
+    return np.count_nonzero(seen, axis=1)
+
+
+def _members(strings: list[str], sets: list[set], n: int) -> np.ndarray:
+    """Per candidate: how many of ``strings`` (a repeated string counts again) are in its set."""
+    count = Counter(strings)
+    qs = frozenset(count)
+    if len(count) == len(strings):
+        return np.fromiter([len(qs & st) for st in sets], np.int64, n)
+    return np.fromiter([sum(count[x] for x in qs & st) for st in sets], np.int64, n)
 
 
 def compute(ix: IndexSet, pq: ParsedQuery, c: Candidates, popularity: np.ndarray | None = None,
@@ -224,8 +306,8 @@ def compute(ix: IndexSet, pq: ParsedQuery, c: Candidates, popularity: np.ndarray
     idf = dict(zip(known, lex.idf(np.asarray(known, dtype=np.int64)).tolist())) if known else {}
     q_idf_total = sum(idf.get(i, 1.0) for i in qids) or 1.0
     # any-field presence of each known query term among the candidates, vectorized
-    posarr = np.full(max(len(cat), int(rows.max()) + 1), -1, dtype=np.int64)
-    posarr[rows] = np.arange(n)
+    posarr = np.full(max(len(cat), int(rows.max()) + 1), -1, dtype=np.int32)
+    posarr[rows] = np.arange(n, dtype=np.int32)
     any_cov = np.zeros(n, dtype=np.float32)
     digit_ids = [i for t, i in zip(qterms, qids) if i >= 0 and any(ch.isdigit() for ch in t)]
     n_digit_terms = sum(1 for t in qterms if any(ch.isdigit() for ch in t))
@@ -238,12 +320,9 @@ def compute(ix: IndexSet, pq: ParsedQuery, c: Candidates, popularity: np.ndarray
             digit_hits[hit] += 1
     X[:, F["any_idf_coverage"]] = any_cov / q_idf_total
     X[:, F["digits_matched"]] = digit_hits / n_digit_terms if n_digit_terms else -1.0
-    qbigrams = {(qids[k], qids[k + 1]) for k in range(len(qids) - 1)}
     exp_ids = {lex.vocab[t] for t in pq.expansions if t in lex.vocab}
     qset = set(qids)
-    known_set = set(known)
     nq = max(len(qset), 1)
-    first_id, last_id = (qids[0], qids[-1]) if qids else (-2, -2)
     X[:, F["query_terms"]] = len(qterms)
     X[:, F["query_oov"]] = sum(1 for i in qids if i < 0) / len(qids) if qids else 0.0
     X[:, F["corrected"]] = 1.0 if pq.corrections else 0.0
@@ -254,70 +333,126 @@ def compute(ix: IndexSet, pq: ParsedQuery, c: Candidates, popularity: np.ndarray
     attr_boosts.update(pq.filters.get("attrs", {}))
     cat_boost = normalize(pq.boosts.get("category") or "")
     pmin, pmax = pq.filters.get("price_min"), pq.filters.get("price_max")
-    col = {name: F[name] for name in FEATURES}
     q_qty = quantities(qtext) if qtext else ()
     q_words = _WORD_RE.findall(qtext)
-
     q_pref, q_long, q_joined = _prefixes(q_words), [w for w in q_words if len(w) >= 5], _joined(q_words)
-    info = row_cache if row_cache is not None else {}
-    if len(info) > ROW_CACHE_MAX:  # bounded: about 3 KB a row
-        info.clear()
 
-    for j, row in enumerate(rows.tolist()):
+    # the candidates' title data, from the cache or computed once per row
+    info = row_cache if row_cache is not None else {}
+    if len(info) > ROW_CACHE_MAX:  # bounded: about 3.5 KB a row
+        info.clear()
+    recs: list[_Row] = []
+    for row in rows.tolist():
         ri = info.get(row)
         if ri is None:
             ri = info[row] = _row_info(lex, cat, row, normalize(cat.titles[row]))
-        seq, tset, tail, tb, ntitle, t_qty, bl, t_pref, t_joined, t_wordset = ri
-        matched = qset & tset
-        xj = X[j]
-        xj[col["title_coverage"]] = len(matched) / nq
-        xj[col["title_idf_coverage"]] = sum(idf.get(i, 0.0) for i in matched) / q_idf_total
-        xj[col["all_in_title"]] = 1.0 if qset and qset <= tset else 0.0
-        xj[col["title_missing_idf"]] = max((idf[i] for i in known_set - tset), default=0.0)
-        xj[col["title_len"]] = len(seq)
-        xj[col["phrase_in_title"]] = 1.0 if qtext and qtext in ntitle else 0.0
-        xj[col["last_term_in_title"]] = 1.0 if last_id in tset else 0.0
-        xj[col["first_term_in_title"]] = 1.0 if first_id in tset else 0.0
-        xj[col["tail_coverage"]] = len(qset & tail) / nq
-        xj[col["last_term_in_tail"]] = 1.0 if last_id in tail else 0.0
-        if qbigrams and len(seq) > 1:
-            xj[col["bigram_frac"]] = len(qbigrams & tb) / len(qbigrams)
-        if matched:
-            first = next(k for k, t in enumerate(seq) if t in qset)
-            xj[col["first_match_pos"]] = first / len(seq)
-            xj[col["title_precision"]] = sum(1 for t in seq if t in qset) / len(seq)
-        else:
-            xj[col["first_match_pos"]] = 1.5
-        if bl is not None:
-            xj[col["brand_in_query"]] = 1.0 if (bl == brand_filter or bl in qtext) else 0.0
-        else:
-            xj[col["brand_in_query"]] = -1.0
-        if attr_boosts:
-            attrs = cat.attrs[row]
-            atext = _attr_text(attrs) + " " + ntitle
+        recs.append(ri)
+
+    # title terms: a padded (n, L) matrix of term ids (-1 past a title's end; no query id is -1 here)
+    lens = np.fromiter((len(r.seq) for r in recs), np.int64, n)
+    L = max(int(lens.max()), 1)
+    pos = np.arange(L)
+    valid = pos < lens[:, None]
+    S = np.full((n, L), -1, dtype=np.int64)
+    if lens.sum():
+        S[valid] = np.concatenate([r.seq for r in recs])
+    tail = valid & (pos >= (lens - TAIL)[:, None])
+    ku = sorted(set(known))  # distinct known query terms
+    present = np.zeros((n, len(ku)), dtype=bool)
+    in_tail = np.zeros((n, len(ku)), dtype=bool)
+    hitpos = np.zeros((n, L), dtype=bool)
+    eq: dict[int, np.ndarray] = {}
+    for k, i in enumerate(ku):
+        e = eq[i] = S == i
+        present[:, k] = e.any(axis=1)
+        in_tail[:, k] = (e & tail).any(axis=1)
+        hitpos |= e
+    idf_k = np.asarray([idf[i] for i in ku], dtype=np.float64)
+    n_matched = present.sum(axis=1)
+    X[:, F["title_coverage"]] = n_matched / nq
+    # the sums of float32 idfs in float64 are exact, so any order gives the reference's values
+    X[:, F["title_idf_coverage"]] = (present * idf_k).sum(axis=1) / q_idf_total
+    X[:, F["all_in_title"]] = present.all(axis=1) if (qset and -1 not in qset) else 0.0
+    X[:, F["title_missing_idf"]] = (np.where(present, -np.inf, idf_k).max(axis=1).clip(min=0.0) if ku
+                                    else 0.0)
+    X[:, F["title_len"]] = lens
+    if qtext:
+        X[:, F["phrase_in_title"]] = [qtext in r.ntitle for r in recs]
+    kpos = {i: k for k, i in enumerate(ku)}
+    if qids and qids[-1] >= 0:
+        X[:, F["last_term_in_title"]] = present[:, kpos[qids[-1]]]
+        X[:, F["last_term_in_tail"]] = in_tail[:, kpos[qids[-1]]]
+    if qids and qids[0] >= 0:
+        X[:, F["first_term_in_title"]] = present[:, kpos[qids[0]]]
+    X[:, F["tail_coverage"]] = in_tail.sum(axis=1) / nq
+    qbigrams = {(qids[k], qids[k + 1]) for k in range(len(qids) - 1)}
+    if qbigrams:
+        nb = np.zeros(n, dtype=np.int64)
+        for a, b in qbigrams:
+            if a >= 0 and b >= 0 and L > 1:
+                nb += (eq[a][:, :-1] & eq[b][:, 1:]).any(axis=1)
+        X[:, F["bigram_frac"]] = np.where(lens > 1, nb / len(qbigrams), 0.0)
+    matched = n_matched > 0
+    safe = np.maximum(lens, 1)
+    X[:, F["first_match_pos"]] = np.where(matched, hitpos.argmax(axis=1) / safe, 1.5)
+    X[:, F["title_precision"]] = np.where(matched, hitpos.sum(axis=1) / safe, 0.0)
+    X[:, F["brand_in_query"]] = [-1.0 if r.brand is None else float(r.brand == brand_filter or r.brand in qtext)
+                                 for r in recs]
+    if attr_boosts:
+        boosts = [(name, str(value).lower()) for name, value in attr_boosts.items()]
+        color_names = {v: [(k, re.compile(rf"\b{re.escape(k)}\b")) for k, cv in COLORS.items() if cv == v]
+                       for name, v in boosts if name == "color"}
+        for j, (row, r) in enumerate(zip(rows.tolist(), recs)):
+            if r.attr_text is None:  # cached: rows change only with the cache emptied
+                attrs = cat.attrs[row]
+                r.attr_text = _attr_text(attrs) + " " + r.ntitle
+                r.color_text = " ".join(str(x) for a, x in attrs.items() if is_color_attr(a)).lower()
+            atext, pv = r.attr_text, r.color_text
             hits = 0
-            for name, value in attr_boosts.items():
-                v = str(value).lower()
+            for name, v in boosts:
                 if name == "color":
-                    names = [k for k, cv in COLORS.items() if cv == v]
-                    pv = " ".join(str(x) for a, x in attrs.items() if is_color_attr(a)).lower()
-                    hits += 1 if any(x in pv or re.search(rf"\b{re.escape(x)}\b", ntitle) for x in names) else 0
+                    hits += 1 if any(x in pv or pat.search(r.ntitle) for x, pat in color_names[v]) else 0
                 elif v in atext:
                     hits += 1
-            xj[col["attr_boosts"]] = hits / len(attr_boosts)
-        else:
-            xj[col["attr_boosts"]] = -1.0
-        if cat_boost:
-            cname = cat.categories.names[cat.category[row]] if cat.category[row] else ""
-            xj[col["category_boost"]] = 1.0 if cat_boost in normalize(cname) else 0.0
-        else:
-            xj[col["category_boost"]] = -1.0
-        if q3:
-            xj[col["char3_containment"]] = sum(1 for g in q3 if g in ntitle) / len(q3)
-        xj[col["synonym_in_title"]] = 1.0 if exp_ids & tset else 0.0
-        xj[col["qty_match"]], xj[col["qty_conflict"]] = quantity_match(q_qty, t_qty)
-        xj[col["prefix_coverage"]] = _prefix_share(q_pref, t_pref)
-        xj[col["compound_match"]] = _compound(q_long, q_joined, t_joined, t_wordset)
+            X[j, F["attr_boosts"]] = hits / len(attr_boosts)
+    else:
+        X[:, F["attr_boosts"]] = -1.0
+    if cat_boost:
+        cids = np.asarray(cat.category[rows])
+        uc, inv = np.unique(cids, return_inverse=True)
+        hit_c = np.asarray([1.0 if cat_boost in normalize(cat.categories.names[u] if u else "") else 0.0
+                            for u in uc.tolist()])
+        X[:, F["category_boost"]] = hit_c[inv.reshape(-1)]
+    else:
+        X[:, F["category_boost"]] = -1.0
+    if q3:
+        X[:, F["char3_containment"]] = _char3_hits([r.ntitle for r in recs], q3) / len(q3)
+    if exp_ids:
+        X[:, F["synonym_in_title"]] = np.isin(S, np.asarray(sorted(exp_ids), dtype=np.int64)).any(axis=1)
+    if q_qty:
+        qty = [_row_qty(r) for r in recs]
+        nv = np.fromiter((len(v) for v, _ in qty), np.int64, n)
+        tv = np.concatenate([v for v, _ in qty])
+        tu = np.concatenate([u for _, u in qty])
+        owner = np.repeat(np.arange(n), nv)
+        hits = np.zeros(n, dtype=np.int64)
+        conflict = np.zeros(n, dtype=bool)
+        for v, u in q_qty:
+            code = _UNIT_CODE.get(u, 0)
+            same = (tv == v) & ((tu == 0) | (tu == code)) if u else (tv == v)
+            hit = np.bincount(owner[same], minlength=n) > 0
+            hits += hit
+            if u:  # a title stating the asked unit, but not the asked value
+                conflict |= ~hit & (np.bincount(owner[tu == code], minlength=n) > 0)
+        X[:, F["qty_match"]] = hits / len(q_qty)
+        X[:, F["qty_conflict"]] = conflict if any(u for _, u in q_qty) else -1.0
+    else:
+        X[:, F["qty_match"]] = -1.0
+        X[:, F["qty_conflict"]] = -1.0
+    X[:, F["prefix_coverage"]] = _members(q_pref, [r.pref for r in recs], n) / len(q_pref) if q_pref else -1.0
+    if q_long or q_joined:
+        ql, qj = frozenset(q_long), frozenset(q_joined)
+        X[:, F["compound_match"]] = [not (ql.isdisjoint(r.joined) and qj.isdisjoint(r.words)) for r in recs]
     X[:, F["title_idf_coverage_gap"]] = X[:, F["title_idf_coverage"]] - X[:, F["title_idf_coverage"]].max()
     X[:, F["bm25_title_norm"]] = X[:, F["bm25_title"]] / max(float(X[:, F["bm25_title"]].max()), 1e-9)
     X[:, F["char3_gap"]] = X[:, F["char3_containment"]] - X[:, F["char3_containment"]].max()
