@@ -4,7 +4,7 @@
 
 Loads Amazon Beauty (item ids become products; 70% of the users' sequences are stored as history),
 starts the server (uvicorn on 127.0.0.1 in a subprocess, realtime model trained on the history), then
-replays the other users' sequences as timed view events from several concurrent clients while other
+replays the other users' sequences (again as new sessions when all are sent, so events flow for the whole run) as timed view events from several concurrent clients while other
 clients query search and session recommendations at a fixed rate, and freshness probes click in a
 fresh session and poll its recommendations until they reflect the click. Reports events/s sustained,
 p50/p95/p99 latencies (search also split into result-cache misses, with the engine's own took_ms, and
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import random
@@ -145,7 +146,9 @@ async def run_load(port: int, live, args) -> dict:
 
     async def events_client(c: int) -> None:
         conn = Conn(port)
-        stream = ((f"l{u}", i) for u, items in per_client[c] for i in items)
+        # the live users' sequences, again as new sessions once all are sent: events for the whole run
+        stream = ((f"l{u}" + (f"-{r}" if r else ""), i) for r in itertools.count()
+                  for u, items in per_client[c] for i in items)
         sent, t0 = 0, time.perf_counter()
         while time.perf_counter() < stop_at and sent < args.max_events / args.event_clients:
             batch = []
@@ -264,7 +267,7 @@ def main() -> None:
     ap.add_argument("--duration", type=float, default=30.0, help="seconds of load")
     ap.add_argument("--rate", type=float, default=2500.0, help="target events/s (all event clients)")
     ap.add_argument("--batch", type=int, default=25, help="events per POST (a tracking SDK's flush)")
-    ap.add_argument("--max-events", type=int, default=120_000)
+    ap.add_argument("--max-events", type=int, default=10_000_000)
     ap.add_argument("--event-clients", type=int, default=8)
     ap.add_argument("--search-clients", type=int, default=2)
     ap.add_argument("--search-rate", type=float, default=20.0, help="searches/s")
