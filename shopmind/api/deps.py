@@ -18,7 +18,7 @@ async def get_shop(request: Request) -> Shop:
     return request.app.state.shop
 
 
-async def require_admin(request: Request, key: Annotated[str | None, Security(_api_key)] = None) -> None:
+def require_admin(request: Request, key: Annotated[str | None, Security(_api_key)] = None) -> None:
     """Write endpoints need the admin key in ``X-API-Key`` (or ``Authorization: Bearer``)."""
     if key is None:
         auth = request.headers.get("authorization", "")
