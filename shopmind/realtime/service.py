@@ -185,9 +185,10 @@ class Realtime:
             self.rejected_by_field[b["field"]] = self.rejected_by_field.get(b["field"], 0) + 1
         return good, bad
 
-    def submit(self, events: Sequence[EventIn]) -> Future:
-        """Queue validated events for the group commit; the future gives their ids."""
-        return self.writer.submit(events)
+    def submit(self, events: Sequence[EventIn], wake: bool = True) -> Future:
+        """Queue validated events for the group commit; the future gives their ids. ``wake=False``:
+        fire and forget, committed with the next batch (at most the writer's ``lazy_delay`` later)."""
+        return self.writer.submit(events, wake=wake)
 
     def observe_visible(self, seconds: float) -> None:
         with self._obs_lock:

@@ -29,8 +29,9 @@ class GroupCommitWriter:
     """One writer thread in front of the store; throughput comes from committing many requests at once."""
 
     def __init__(self, store, after_commit: AfterCommit | None = None, max_batch: int = 20000,
-                 name: str = "shopmind-events-writer") -> None:
+                 name: str = "shopmind-events-writer", lazy_delay: float = 0.05) -> None:
         self.store = store
+        self.lazy_delay = float(lazy_delay)
         self.after_commit = after_commit
         self.max_batch = max_batch
         self._queue: deque[tuple[list[EventIn], Future]] = deque()
@@ -46,8 +47,12 @@ class GroupCommitWriter:
         self._thread.start()
 
     # -- producers -------------------------------------------------------------------------
-    def submit(self, events: Sequence[EventIn]) -> Future:
-        """Queue events; the future resolves to their ids once committed (or to the commit's error)."""
+    def submit(self, events: Sequence[EventIn], wake: bool = True) -> Future:
+        """Queue events; the future resolves to their ids once committed (or to the commit's error).
+
+        ``wake=False`` (fire-and-forget analytics, e.g. a search's own event): the writer thread is not
+        woken for them; they join the next commit, at most ``lazy_delay`` seconds later. Waking a thread
+        costs a busy serving process more than the event itself."""
         fut: Future = Future()
         events = list(events)
         if not events:
@@ -57,7 +62,8 @@ class GroupCommitWriter:
             if self._closed:
                 raise WriterClosed("the event writer is closed")
             self._queue.append((events, fut))
-            self._cv.notify()
+            if wake:
+                self._cv.notify()
         return fut
 
     def write(self, events: Sequence[EventIn], timeout: float = 60.0) -> list[int]:
@@ -73,7 +79,7 @@ class GroupCommitWriter:
     def _take(self) -> list[tuple[list[EventIn], Future]] | None:
         with self._cv:
             while not self._queue and not self._closed:
-                self._cv.wait()
+                self._cv.wait(self.lazy_delay)  # (timed: picks up events queued without a wake-up)
             if not self._queue:
                 return None
             batch, n = [], 0

@@ -120,7 +120,7 @@ def _record_search(shop, rt, q: str, session_id: str | None, user_id: str | None
         if rt is None:
             shop.store.add_events([event])
         else:
-            rt.submit([event]).add_done_callback(_log_failure)
+            rt.submit([event], wake=False).add_done_callback(_log_failure)  # analytics: no thread wake-up
     except Exception as ex:  # noqa: BLE001
         log.warning("search event not recorded: %s", ex)
 

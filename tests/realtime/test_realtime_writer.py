@@ -1,0 +1,38 @@
+"""The group-commit writer on a real SQLite store: woken submits commit at once, fire-and-forget ones
+join the next commit or are picked up within the writer's lazy delay without any wake-up."""
+
+from __future__ import annotations
+
+import time
+
+from shopmind.kb import open_store
+from shopmind.kb.models import EventIn
+from shopmind.realtime.writer import GroupCommitWriter
+
+
+def _ev(i: int) -> EventIn:
+    return EventIn(type="search", query=f"q{i}", session_id="w")
+
+
+def test_lazy_submits_are_committed_without_a_wake_up(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
+    writer = GroupCommitWriter(store, lazy_delay=0.2)
+    try:
+        assert writer.write([_ev(0)], timeout=5) == [1]  # woken: committed at once
+        t0 = time.perf_counter()
+        fut = writer.submit([_ev(1)], wake=False)
+        time.sleep(0.05)
+        assert not fut.done() and store.count_events() == 1  # nobody woke the writer yet
+        assert fut.result(timeout=5) == [2]
+        waited = time.perf_counter() - t0
+        assert 0.05 <= waited < 1.0  # picked up by the writer's timed wait (lazy_delay 0.2 s)
+
+        lazy = writer.submit([_ev(2)], wake=False)
+        woken = writer.submit([_ev(3)])  # a woken submit takes the queued lazy one along
+        assert woken.result(timeout=5) == [4] and lazy.result(timeout=0) == [3]
+        assert writer.commits == 3
+    finally:
+        writer.close()
+        store.close()
+    assert [e.query for e in open_store(f"sqlite:///{tmp_path / 'kb.sqlite3'}").iter_events()] == \
+        ["q0", "q1", "q2", "q3"]
