@@ -166,7 +166,19 @@ class SearchWorkers:
         except (asyncio.TimeoutError, EOFError, OSError, ValueError) as e:
             self._lost(w, WorkerError(f"search worker {w.index} failed: {e!r}"))
             return None
+        except asyncio.CancelledError:  # the request went away: read the answer later, then reuse the worker
+            loop.add_reader(fd, self._drain, loop, w, fd)
+            raise
         return self._answer(w, reply)
+
+    def _drain(self, loop, w: _Worker, fd: int) -> None:
+        loop.remove_reader(fd)
+        try:
+            w.conn.recv_bytes()
+        except (EOFError, OSError) as e:
+            self._lost(w, WorkerError(f"search worker {w.index} failed: {e!r}"))
+            return
+        self._idle.put(w)
 
     def _lost(self, w: _Worker, e: Exception) -> None:
         log.warning("%s; starting it again", e)

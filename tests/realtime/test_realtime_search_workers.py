@@ -159,3 +159,28 @@ def test_a_killed_worker_is_replaced_without_a_failed_request(client, shop):
     served = workers.served
     assert _search(client, q="noise cancelling headphones earbuds")["results"]
     assert workers.served == served + 1
+
+
+def test_a_cancelled_search_gives_its_worker_back(client, shop):
+    import asyncio
+
+    workers = shop.search_workers
+    assert workers._idle.qsize() == 1
+
+    async def cancel_one() -> None:
+        task = asyncio.ensure_future(workers.search_async("wireless headphones", {}, "relevance", 1, 5, False,
+                                                          "ranked"))
+        await asyncio.sleep(0)  # sent to the worker, now waiting for its answer
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        for _ in range(200):  # the late answer is read on the loop, then the worker is idle again
+            if workers._idle.qsize() == 1:
+                return
+            await asyncio.sleep(0.05)
+
+    asyncio.run(cancel_one())
+    assert workers._idle.qsize() == 1 and workers.restarts == 1  # (the earlier test's kill only)
+    served = workers.served
+    assert _search(client, q="portable speaker bluetooth")["results"]
+    assert workers.served == served + 1
