@@ -12,6 +12,16 @@ from shopmind.kb.models import EventIn, ProductIn
 N_USERS = 1500
 
 
+def wait_until(cond, timeout: float = 3.0) -> bool:
+    """Poll ``cond`` until it is true or ``timeout`` seconds pass; its last value."""
+    end = time.perf_counter() + timeout
+    while time.perf_counter() < end:
+        if cond():
+            return True
+        time.sleep(0.01)
+    return cond()
+
+
 def beauty_sequences(data_dir, n_users: int = N_USERS) -> list[tuple[str, list[str]]]:
     path = data_dir / "recs" / "amazon-beauty" / "Beauty.txt"
     if not path.exists():

@@ -17,6 +17,7 @@ from shopmind.shop import Shop
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "search"))
 from catalog import PRODUCTS  # noqa: E402  (the search tests' small zh/en catalog)
+from tests.realtime.conftest import wait_until as _wait  # noqa: E402
 
 KEY = {"X-API-Key": "test-key"}
 
@@ -37,15 +38,6 @@ def live_shop(tmp_path_factory):
 def client(live_shop):
     with TestClient(create_app(shop=live_shop)) as c:
         yield c
-
-
-def _wait(cond, timeout: float = 3.0) -> bool:
-    end = time.perf_counter() + timeout
-    while time.perf_counter() < end:
-        if cond():
-            return True
-        time.sleep(0.01)
-    return cond()
 
 
 def test_search_popularity_comes_from_the_live_stream(live_shop):

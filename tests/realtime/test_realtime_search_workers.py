@@ -20,17 +20,9 @@ from shopmind.shop import Shop
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "search"))
 from catalog import PRODUCTS  # noqa: E402  (the search tests' small zh/en catalog)
+from tests.realtime.conftest import wait_until as _wait  # noqa: E402
 
 KEY = {"X-API-Key": "test-key"}
-
-
-def _wait(cond, timeout: float) -> bool:
-    end = time.perf_counter() + timeout
-    while time.perf_counter() < end:
-        if cond():
-            return True
-        time.sleep(0.05)
-    return cond()
 
 
 @pytest.fixture(scope="module")
