@@ -78,12 +78,14 @@ class SearchWorkers:
         self._lock = threading.Lock()
         self._closed = False
         self._ready = 0
+        self._procs: dict[int, _Worker] = {}
         for i in range(self.n):
             self._start(i)
 
     # -- lifecycle ------------------------------------------------------------------------------------
     def _start(self, index: int) -> None:
         w = _Worker(self._ctx, self.settings_json, index)
+        self._procs[index] = w  # every started worker, ready or not, for close()
         threading.Thread(target=self._await_ready, args=(w,), name=f"shopmind-search-{index}-start",
                          daemon=True).start()
 
@@ -116,13 +118,11 @@ class SearchWorkers:
         self.generation += 1
 
     def close(self) -> None:
+        """Stop every worker: idle ones finish, busy or still-loading ones are terminated."""
         with self._lock:
             self._closed = True
-        while True:
-            try:
-                self._idle.get_nowait().stop()
-            except queue.Empty:
-                break
+        for w in list(self._procs.values()):
+            w.stop(2.0)
 
     # -- searching --------------------------------------------------------------------------------------
     async def search_async(self, q: str, filters: dict[str, Any] | None, sort: str, page: int, size: int,

@@ -176,3 +176,13 @@ def test_a_cancelled_search_gives_its_worker_back(client, shop):
     served = workers.served
     assert _search(client, q="portable speaker bluetooth")["results"]
     assert workers.served == served + 1
+
+
+def test_close_stops_workers_that_are_still_loading(shop):
+    from shopmind.search.workers import SearchWorkers
+
+    pool = SearchWorkers(shop.settings, n=1)
+    procs = [w.proc for w in pool._procs.values()]
+    assert procs and all(p.is_alive() for p in procs) and pool.ready == 0
+    pool.close()
+    assert not any(p.is_alive() for p in procs)
