@@ -97,8 +97,10 @@ class SearchWorkers:
             if not msg.get("ready"):
                 raise WorkerError(f"search worker {w.index} failed to start: {msg.get('error')}")
         except Exception as e:  # noqa: BLE001 - any failure: searches stay in-process
-            log.warning("%s", e)
             w.stop(1.0)
+            if self._closed:  # stopped by close() while it loaded
+                return
+            log.warning("search worker %d did not start (%s; exit code %s)", w.index, e, w.proc.exitcode)
             return
         with self._lock:
             if self._closed:
