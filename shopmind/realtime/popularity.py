@@ -3,8 +3,8 @@
 ``Realtime.popularity`` is fed by the event pipeline of the serving process. A search worker process
 (``shopmind.search.workers``) gets the same numbers by following the stored events: the same decayed
 counters (``Decayed``), the same weights (``TYPE_WEIGHT``) and the same half-life setting, read from the
-store at most every ``period`` seconds (events are stored before they are acknowledged, so it trails
-the serving process by at most that period).
+store every ``period`` seconds (``background``: by a thread every half period, between requests;
+events are stored before they are acknowledged, so it trails the serving process by about that long).
 """
 
 from __future__ import annotations
