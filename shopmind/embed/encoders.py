@@ -136,12 +136,10 @@ class MiniLMOnnx(_Base):
         mode = query_model or os.environ.get("SHOPMIND_MINILM_QUERY_MODEL", "") or "int8-gemm"
         if mode not in ("int8-gemm", "shipped"):
             raise ValueError(f"MiniLMOnnx: query_model must be 'int8-gemm' or 'shipped', got {mode!r}")
-        self.query_model, self.query_model_path = "shipped", None
-        self.query_session = None
-        if mode == "int8-gemm":
-            self.query_session = self._int8_gemm_session()
-        if self.query_session is None:
-            self.query_session = self.session
+        self._query_mode = mode
+        self._query_session = None  # built on the first query: passage-only processes never derive it
+        self._query_lock = threading.Lock()
+        self._query_info: tuple[str, Path | None] = ("shipped", None)
 
     def _new_session(self, model):
         return self._ort.InferenceSession(model if isinstance(model, bytes) else str(model), self._opts,
@@ -163,31 +161,49 @@ class MiniLMOnnx(_Base):
         if float(cos.min()) < self.MIN_PROBE_COS:
             raise ValueError(f"derived query model off: probe cosines {np.round(cos, 4).tolist()}")
 
+    @property
+    def query_session(self):
+        """The session queries run on: the derived int8-GEMM model, or the shipped one (fallback)."""
+        if self._query_session is None:
+            with self._query_lock:
+                if self._query_session is None:
+                    sess = self._int8_gemm_session() if self._query_mode == "int8-gemm" else None
+                    self._query_session = sess or self.session
+        return self._query_session
+
+    @property
+    def query_model(self) -> str:
+        """"int8-gemm" or "shipped": the model queries run on."""
+        self.query_session
+        return self._query_info[0]
+
+    @property
+    def query_model_path(self) -> Path | None:
+        """The cached derived model file (None: shipped model, or derived in memory)."""
+        self.query_session
+        return self._query_info[1]
+
     def _int8_gemm_session(self):
+        """The derived model's session, or None (logged) when it cannot be had."""
         from shopmind.embed import quantize
 
+        probe_loads_shipped = self._session is None
         try:
-            path = quantize.int8_gemm_model(self.source_path, check=self._probe_check)
-            sess = self._new_session(path)
-            self._session = None  # loaded only for a fresh build's probe check; passages reload it lazily
-            self.query_model, self.query_model_path = "int8-gemm", path
-            return sess
-        except OSError as e:  # e.g. no writable cache directory: derive in memory for this process
-            log.warning("MiniLMOnnx: cannot cache the int8 query model (%s); deriving it in memory", e)
+            try:
+                model = path = quantize.int8_gemm_model(self.source_path, check=self._probe_check)
+            except OSError as e:  # e.g. no writable cache directory: derive in memory for this process
+                log.warning("MiniLMOnnx: cannot cache the int8 query model (%s); deriving it in memory", e)
+                model, path = quantize.derive_int8_gemm(self.source_path).SerializeToString(), None
+                self._probe_check(model)
+            sess = self._new_session(model)
         except Exception as e:
             log.warning("MiniLMOnnx: int8 query model unavailable (%s: %s); queries use the shipped model",
                         type(e).__name__, e)
             return None
-        try:
-            data = quantize.derive_int8_gemm(self.source_path).SerializeToString()
-            self._probe_check(data)
-            sess = self._new_session(data)
-            self.query_model, self.query_model_path = "int8-gemm", None
-            return sess
-        except Exception as e:
-            log.warning("MiniLMOnnx: int8 query model unavailable (%s: %s); queries use the shipped model",
-                        type(e).__name__, e)
-            return None
+        if probe_loads_shipped:  # loaded only for a fresh build's probe check; passages reload it lazily
+            self._session = None
+        self._query_info = ("int8-gemm", path)
+        return sess
 
     def _run(self, session, texts: list[str]) -> np.ndarray:
         with self._lock:  # the tokenizer's padding settings are shared state

@@ -3,8 +3,8 @@
 ``Realtime.popularity`` is fed by the event pipeline of the serving process. A search worker process
 (``shopmind.search.workers``) gets the same numbers by following the stored events: the same decayed
 counters (``Decayed``), the same weights (``TYPE_WEIGHT``) and the same half-life setting, read from the
-store every ``period`` seconds (``background``: by a thread every half period, between requests;
-events are stored before they are acknowledged, so it trails the serving process by about that long).
+store by a thread every half ``period`` (events are stored before they are acknowledged, so it trails
+the serving process by about that long).
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ POPULARITY_TYPES = tuple(t for t, w in TYPE_WEIGHT.items() if w)
 class PopularityFollower:
     """``ids -> {id: popularity}``, usable as ``SearchEngine.popularity_source``."""
 
-    def __init__(self, store: Any, half_life: float, warm_events: int = 200_000, period: float = 0.5,
-                 background: bool = False) -> None:
+    def __init__(self, store: Any, half_life: float, warm_events: int = 200_000, period: float = 0.5) -> None:
         self.store = store
         self.popular = Decayed(half_life)
         self.period = float(period)
@@ -32,9 +31,8 @@ class PopularityFollower:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self.follow()
-        self.background = background
-        if background:  # read the store between requests, not inside one
-            threading.Thread(target=self._run, name="shopmind-popularity-follower", daemon=True).start()
+        # the store is read by this thread between requests, not inside one
+        threading.Thread(target=self._run, name="shopmind-popularity-follower", daemon=True).start()
 
     def _run(self) -> None:
         while not self._stop.wait(self.period / 2):
@@ -46,24 +44,23 @@ class PopularityFollower:
     def close(self) -> None:
         self._stop.set()
 
-    def follow(self) -> int:
+    def follow(self, page: int = 5000) -> int:
         """Fold the events stored since the last call in; returns how many were read."""
         with self._lock:
             n = 0
             while True:
-                rows = self.store.product_event_rows(self.after_id, POPULARITY_TYPES, limit=5000)
-                for eid, etype, pid, ts in rows:
+                rows = self.store.product_event_rows(self.after_id, POPULARITY_TYPES, limit=page)
+                for _, etype, pid, ts in rows:
                     self.popular.add(("",), pid, TYPE_WEIGHT[etype], ts)
                 n += len(rows)
-                if len(rows) < 5000:
+                if rows:
+                    self.after_id = rows[-1][0]
+                if len(rows) < page:
                     break
-                self.after_id = rows[-1][0]
-            if rows:
-                self.after_id = rows[-1][0]
             self.followed_at = time.monotonic()
             return n
 
     def __call__(self, product_ids: Iterable[str]) -> dict[str, float]:
-        if time.monotonic() - self.followed_at > self.period * (3 if self.background else 1):
-            self.follow()  # (in the background mode only when that thread falls behind)
+        if time.monotonic() - self.followed_at > 3 * self.period:
+            self.follow()  # only when the thread falls behind
         return self.popular.get("", product_ids, time.time())

@@ -55,7 +55,7 @@ _MODEL_MODULES = {"als": "mf", "bpr": "mf", "itemknn": "itemknn", "ease": "ease"
                   "trending": "popular", "sasrec": "sasrec", "content": "content"}
 
 
-def _settings(shop, overrides: dict[str, Any]) -> dict[str, Any]:
+def realtime_settings(shop, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Defaults < store meta 'realtime' (admin-editable) < SHOPMIND_REALTIME_* env < overrides."""
     cfg = dict(DEFAULTS)
     try:
@@ -66,7 +66,7 @@ def _settings(shop, overrides: dict[str, Any]) -> dict[str, Any]:
         env = os.environ.get(f"SHOPMIND_REALTIME_{k.upper()}")
         if env is not None and not isinstance(v, dict):
             cfg[k] = type(v)(env) if not isinstance(v, str) else env
-    cfg.update({k: v for k, v in overrides.items() if v is not None})
+    cfg.update({k: v for k, v in (overrides or {}).items() if v is not None})
     unknown = set(cfg) - set(DEFAULTS)
     if unknown:
         raise ValueError(f"unknown realtime setting(s) {sorted(unknown)}; known: {sorted(DEFAULTS)}")
@@ -78,7 +78,7 @@ class Realtime:
 
     def __init__(self, shop, start: bool = True, train: bool = True, **overrides: Any) -> None:
         self.shop, self.store = shop, shop.store
-        self.cfg = cfg = _settings(shop, overrides)
+        self.cfg = cfg = realtime_settings(shop, overrides)
         self.sessions = Sessions(max_items=int(cfg["session_items"]))
         self.cooc = CoOccurrence()
         self.trend = Decayed(cfg["trending_half_life"])

@@ -154,7 +154,6 @@ class SearchWorkers:
             readable = loop.create_future()
 
             def on_readable() -> None:
-                loop.remove_reader(fd)
                 if not readable.done():
                     readable.set_result(None)
 
@@ -211,7 +210,7 @@ class SearchWorkers:
 
 def build(shop: Any) -> SearchWorkers | None:
     """The shop's search workers (``settings.search_workers`` processes), or None when set to 0."""
-    n = int(getattr(shop.settings, "search_workers", 0) or 0)
+    n = shop.settings.search_workers
     return SearchWorkers(shop.settings, n) if n > 0 else None
 
 
@@ -235,16 +234,16 @@ def serve(conn, settings_json: str) -> None:
     try:
         from shopmind.config import Settings
         from shopmind.realtime.popularity import PopularityFollower
-        from shopmind.realtime.service import _settings as realtime_settings
+        from shopmind.realtime.service import realtime_settings
         from shopmind.search import build as build_engine
         from shopmind.search.merch import load_synonyms
         from shopmind.shop import Shop
 
         shop = Shop(Settings.model_validate_json(settings_json))
         engine = build_engine(shop, save=False)
-        cfg = realtime_settings(shop, {})
+        cfg = realtime_settings(shop)
         engine.popularity_source = PopularityFollower(shop.store, float(cfg["popularity_half_life"]),
-                                                      int(cfg["warm_events"]), background=True)
+                                                      int(cfg["warm_events"]))
         engine.search("warm up", size=1)  # loads the ranker, touches the indexes
         generation = 0
         conn.send_bytes(json.dumps({"ready": True, "pid": os.getpid()}).encode())
@@ -275,4 +274,5 @@ def serve(conn, settings_json: str) -> None:
             conn.send_bytes(json.dumps(out, default=_jsonable).encode())
         except (OSError, ValueError):
             break
+    engine.popularity_source.close()
     shop.close()
