@@ -143,11 +143,15 @@ class SearchWorkers:
         try:
             w = self._idle.get_nowait()
         except queue.Empty:  # every worker busy: wait for one off the loop
+            taken = loop.run_in_executor(None, self._idle.get, True, self.wait_timeout)
             try:
-                w = await loop.run_in_executor(None, self._idle.get, True, self.wait_timeout)
+                w = await asyncio.shield(taken)
             except queue.Empty:
                 self.fallbacks += 1
                 return None
+            except asyncio.CancelledError:  # the request went away: the worker it gets goes back
+                taken.add_done_callback(self._give_back)
+                raise
         msg = {"op": "search", "args": [q, filters, sort, page, size, explain, method], "gen": self.generation}
         try:
             w.conn.send_bytes(json.dumps(msg).encode())
@@ -171,6 +175,10 @@ class SearchWorkers:
             loop.add_reader(fd, self._drain, loop, w, fd)
             raise
         return self._answer(w, reply)
+
+    def _give_back(self, taken: asyncio.Future) -> None:
+        if not taken.cancelled() and taken.exception() is None:
+            self._idle.put(taken.result())
 
     def _drain(self, loop, w: _Worker, fd: int) -> None:
         loop.remove_reader(fd)

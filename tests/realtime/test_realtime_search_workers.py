@@ -178,6 +178,31 @@ def test_a_cancelled_search_gives_its_worker_back(client, shop):
     assert workers.served == served + 1
 
 
+def test_a_search_cancelled_while_waiting_for_a_busy_worker_loses_no_worker(client, shop):
+    import asyncio
+
+    workers = shop.search_workers
+    args = ("quiet bluetooth speaker for travel", {}, "relevance", 1, 5, True, "ranked")
+
+    async def cancel_the_waiter() -> None:
+        first = asyncio.ensure_future(workers.search_async(*args))
+        await asyncio.sleep(0)  # holds the only worker
+        waiter = asyncio.ensure_future(workers.search_async(*args))
+        await asyncio.sleep(0)  # waiting for a worker off the loop
+        assert not first.done()
+        waiter.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+        assert (await first)["results"]
+        for _ in range(200):  # the worker the cancelled waiter got is given back
+            if workers._idle.qsize() == 1:
+                return
+            await asyncio.sleep(0.05)
+
+    asyncio.run(cancel_the_waiter())
+    assert workers._idle.qsize() == 1
+
+
 def test_close_stops_workers_that_are_still_loading(shop):
     from shopmind.search.workers import SearchWorkers
 
