@@ -27,9 +27,10 @@ class Settings(BaseSettings):
     )
     log_level: str = "info"
     search_workers: int = Field(
-        default=1, ge=0, le=16,
+        default_factory=lambda: min(2, os.cpu_count() or 1), ge=0, le=16,
         description="Search worker processes used while real time runs: searches that miss the result cache "
-        "run there, so they do not queue behind the event stream for the serving process's interpreter. "
+        "run there, so they do not queue behind the event stream for the serving process's interpreter, "
+        "nor behind each other (default: 2, or 1 on a one-CPU machine; ~350 MB each). "
         "0: every search runs in the serving process.",
     )
     llm_url: str | None = Field(

@@ -69,6 +69,8 @@ class Catalog:
         self.created = np.zeros(0, np.float64)
         self.alive = np.zeros(0, bool)
         self.currency: list[str | None] = []
+        self._facet_pairs: list[tuple[tuple[str, str], ...]] = []  # per row, built on use (facet_pairs)
+        self._facet_has = np.zeros(0, bool)  # per row: has facet pairs
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -117,6 +119,24 @@ class Catalog:
     def n(self) -> int:
         return len(self.ids)
 
+    def facet_pairs(self) -> list[tuple[tuple[str, str], ...]]:
+        """Per row, its (attribute, value) pairs that facets count: text values of at most 40
+        characters (numbers are ranges, not facets). Rows never change once added (an edit adds a
+        row), so the list only grows; compaction starts it again."""
+        pairs = self._facet_pairs
+        start = len(pairs)
+        for row in range(start, len(self.attrs)):
+            pairs.append(tuple((a, sv) for a, v in self.attrs[row].items()
+                               if (isinstance(v, bool) or not isinstance(v, (int, float))) and len(sv := str(v)) <= 40))
+        if len(pairs) > start:
+            self._facet_has = np.concatenate([self._facet_has[:start], np.fromiter(map(bool, pairs[start:]), bool)])
+        return pairs
+
+    def with_facet_pairs(self, rows: np.ndarray) -> np.ndarray:
+        """The rows among ``rows`` (in their order) that have facet pairs."""
+        self.facet_pairs()
+        return rows[self._facet_has[rows]] if len(rows) else rows
+
     def live(self) -> np.ndarray:
         return self.alive[: len(self.ids)]
 
@@ -126,6 +146,7 @@ class Catalog:
         self.ids = [self.ids[i] for i in order]
         self.titles = [self.titles[i] for i in order]
         self.attrs = [self.attrs[i] for i in order]
+        self._facet_pairs, self._facet_has = [], np.zeros(0, bool)
         self.currency = [self.currency[i] for i in order]
         for name in ("brand", "category", "price", "stock", "created", "alive"):
             setattr(self, name, getattr(self, name)[order].copy())

@@ -11,10 +11,12 @@ import os
 from pathlib import Path
 
 import numpy as np
+from shopmind.index.int8scan import Int8Scan
 from shopmind.index.persist import atomic_npz, atomic_text, load_meta
 
 
 ANN_THRESHOLD = 50_000
+INT8_MIN_ROWS = 4_000  # from this many rows the exact search shortlists by an int8 scan (int8scan.py)
 FORMAT_VERSION = 1
 
 
@@ -36,6 +38,8 @@ class DenseIndex:
         self.alive = np.zeros(0, dtype=bool)
         self.has_vec = np.zeros(0, dtype=bool)
         self.ann = None
+        self._i8: Int8Scan | None = None  # built on the first search that uses it
+        self._i8_dirty: list[int] = []  # rows changed since
 
     # -- building ------------------------------------------------------------------------------------
     def build(self, vectors: np.ndarray, present: np.ndarray | None = None) -> None:
@@ -47,6 +51,7 @@ class DenseIndex:
         self.n = len(v)
         self.has_vec = np.ones(self.n, bool) if present is None else present.astype(bool).copy()
         self.alive = self.has_vec.copy()
+        self._i8 = None
         self._build_ann()
 
     def _build_ann(self) -> None:
@@ -81,6 +86,8 @@ class DenseIndex:
             self.alive = np.concatenate([self.alive, np.zeros(extra, bool)])
             self.has_vec = np.concatenate([self.has_vec, np.zeros(extra, bool)])
         self.vectors[row] = v[0]
+        if self._i8 is not None:
+            self._i8_dirty.append(row)
         self.n = max(self.n, row + 1)
         self.alive[row] = self.has_vec[row] = True
         if self.ann is not None:
@@ -131,12 +138,26 @@ class DenseIndex:
             rows, sims = rows[keep], sims[keep]
             if len(rows) >= k or mask is None:
                 return rows[:k], sims[:k]
+        if n_ok >= INT8_MIN_ROWS:  # shortlist by the int8 copy, then exact scores (int8scan.py)
+            return self._int8().top(q, self.vectors, k, alive)
         cand = np.flatnonzero(alive)
         # most rows wanted: score all in place rather than copying the wanted vectors out first
         sims = (self.vectors[: self.n] @ q)[cand] if n_ok > 0.5 * self.n else self.vectors[cand] @ q
         top = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
         top = top[np.argsort(-sims[top], kind="stable")]
         return cand[top], sims[top].astype(np.float32)
+
+    def _int8(self) -> Int8Scan:
+        """The int8 copy of the vectors, brought up to date with rows added since it was made."""
+        if self._i8 is None:
+            self._i8 = Int8Scan(self.dim)
+            self._i8.reset(self.vectors[: self.n])
+            self._i8_dirty = []
+        elif self._i8_dirty:
+            rows = np.unique(np.asarray(self._i8_dirty, dtype=np.int64))
+            self._i8.update(rows, self.vectors[rows])
+            self._i8_dirty = []
+        return self._i8
 
     # -- compaction and persistence --------------------------------------------------------------------
     def compact(self, order: np.ndarray) -> None:
@@ -151,6 +172,7 @@ class DenseIndex:
         self.n = len(order)
         self.has_vec = present
         self.alive = present.copy()
+        self._i8 = None
         self._build_ann()
 
     def save(self, path: Path) -> None:

@@ -23,7 +23,7 @@ class _Factorization(Recommender):
         y = self.Y
         lam = float(self.params["regularization"])
         alpha = float(self.params.get("alpha", 1.0))
-        yty = y.T @ y
+        yty = self._gram(y)
         d = y.shape[1]
         out = np.zeros((len(histories), d), dtype=np.float32)
         for r, h in enumerate(histories):
@@ -34,6 +34,18 @@ class _Factorization(Recommender):
             b = (1.0 + alpha) * yh.sum(axis=0)
             out[r] = np.linalg.solve(a, b)
         return out
+
+    def _gram(self, y: np.ndarray) -> np.ndarray:
+        """``y.T @ y``, kept while the item factors are the same array or view (n x d x d: the costly
+        part of a fold-in, ~5 ms for 12k items, where the per-history solve is ~0.1 ms). Factors are
+        replaced, never edited in place; the cache holds the array, so its memory is not reused."""
+        base = y if y.base is None else y.base
+        key = (y.__array_interface__["data"][0], y.shape, y.strides)
+        cached = self.__dict__.get("_gram_of")
+        if cached is None or cached[0] is not base or cached[1] != key:
+            cached = (base, key, y.T @ y)
+            self._gram_of = cached
+        return cached[2]
 
     def score(self, histories: list[np.ndarray]) -> np.ndarray:
         return (self._fold_in(histories) @ self.Y.T).astype(np.float32)

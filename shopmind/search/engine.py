@@ -161,13 +161,22 @@ class SearchEngine:
     popularity_source: Callable[[Sequence[str]], dict[str, float]] | None = None
     _live_pop: tuple[float, int, np.ndarray | None] = (0.0, -1, None)  # (read at, index version, per row)
 
-    def popularity(self) -> np.ndarray:
+    def popularity(self, rows: np.ndarray | None = None) -> np.ndarray:
         """Per-row popularity from the shop's events (views, clicks, carts, purchases), refreshed each second.
 
-        With a live source (real time running) the rows are read from it, O(1) per product; without
-        one, events stored since the last call are scanned."""
+        With a live source (real time running) the rows are read from it, O(1) per product; given
+        ``rows`` (the candidates of a query), only those are read, fresh on every call, and the other
+        rows of the returned array are 0. Without a live source, events stored since the last call are
+        scanned."""
         now = time.time()
         source = self.popularity_source
+        if source is not None and rows is not None:
+            ids = self.ix.catalog.ids
+            want = [ids[r] for r in np.asarray(rows, dtype=np.int64).tolist()]
+            live = source(want)
+            pop = np.zeros(len(ids))
+            pop[rows] = np.fromiter((live.get(i, 0.0) for i in want), np.float64, len(want))
+            return pop
         if source is not None:
             ids = self.ix.catalog.ids
             at, version, pop = self._live_pop
@@ -294,7 +303,7 @@ class SearchEngine:
         rows = np.asarray(order[: self.rank_depth], dtype=np.int64)
         c = self._candidates(rows, lex, lex_top, dense_rows, qvec, fused)
         c.extra.update(fields=fields, matched=len(matched))
-        X = feat.compute(self.ix, pq, c, self.popularity(), row_cache=self._rowinfo)
+        X = feat.compute(self.ix, pq, c, self.popularity(rows), row_cache=self._rowinfo)
         s = self.ranker.predict(X)
         ranked = rows[np.lexsort((rows, -s))]
         scores = dict(zip(rows.tolist(), s.tolist()))
@@ -338,7 +347,7 @@ class SearchEngine:
             fields: dict = {}
             self._lexical(pq, m, fields)
             c.extra.update(fields=fields, matched=len(res["matched"]))
-            X = feat.compute(self.ix, pq, c, self.popularity(), row_cache=self._rowinfo)
+            X = feat.compute(self.ix, pq, c, self.popularity(rows), row_cache=self._rowinfo)
             return X, [self.ix.catalog.ids[r] for r in rows]
 
     def ids_for(self, q: str, method: str = "ranked", k: int = 100) -> list[str]:
@@ -388,19 +397,25 @@ class SearchEngine:
             if q.strip() and len(res["matched"]) == 0 and method != "dense" and self.ix.dense is not None:
                 fallback.append("dense_only")
                 res = self._run(pq, m, "dense")
-            rows_all, scores = self._result_rows(res, m, q, method)
-            order, applied = apply_rules(rows_all, scores, self.rules(), pq.normalized if q.strip() else "",
-                                         cat.row_of, allowed=None)
-            order_arr = np.asarray(order, dtype=np.int64)
-            if sort != "relevance":
+            order_arr, rel = self._result_rows(res, m, q, method)
+            rules, normalized = self.rules(), pq.normalized if q.strip() else ""
+            applied: dict[int, str] = {}
+            if any(r.applies(normalized) for r in rules):  # the lists and dicts the rules work on
+                scores = dict(zip(order_arr.tolist(), rel.tolist()))
+                order, applied = apply_rules(order_arr.tolist(), scores, rules, normalized, cat.row_of, allowed=None)
+                order_arr = np.asarray(order, dtype=np.int64)
                 rel = np.asarray([scores.get(r, -1e9) for r in order], dtype=np.float64)
-                pinned = {r for r, a in applied.items() if a == "pin"}
+            score_of = np.zeros(len(cat.ids))  # row -> score (0 for a pinned row retrieval missed)
+            score_of[order_arr] = np.where(rel > -1e9, rel, 0.0)
+            if sort != "relevance":
+                pinned = [r for r in order_arr.tolist() if applied.get(r) == "pin"]
                 order_arr = flt.sort_rows(cat, order_arr, rel, sort, self.ratings() if sort == "rating" else None)
                 if pinned:
-                    order_arr = np.asarray([r for r in order if r in pinned] + [r for r in order_arr if r not in pinned])
+                    keep = set(pinned)
+                    order_arr = np.asarray(pinned + [r for r in order_arr.tolist() if r not in keep], dtype=np.int64)
             total = len(order_arr)
             page_rows = order_arr[(page - 1) * size : page * size]
-            results = [self._result(int(r), scores, applied) for r in page_rows]
+            results = [self._result(int(r), float(score_of[r]), applied) for r in page_rows]
             if explain:
                 self._explain(results, page_rows, res)
             facets = flt.facets(cat, order_arr)
@@ -424,37 +439,46 @@ class SearchEngine:
             return {"order": [], "scores": {}, "matched": np.flatnonzero(m), "lex": np.zeros(0), "browse": True}
         return self.retrieve(pq, m, method)
 
-    def _result_rows(self, res: dict[str, Any], m: np.ndarray, q: str, method: str) -> tuple[list[int], dict[int, float]]:
-        """Every result row in relevance order: ranked candidates, then other lexical matches by BM25;
-        browsing (empty query) orders by popularity then newest."""
+    def _result_rows(self, res: dict[str, Any], m: np.ndarray, q: str, method: str) -> tuple[np.ndarray, np.ndarray]:
+        """Every result row in relevance order and its score: ranked candidates, then other lexical
+        matches by BM25; browsing (empty query) orders by popularity then newest. Arrays, not lists and
+        dicts: a broad query has thousands of rows and only a page of them is shown."""
         if res.get("browse"):
-            rows = res["matched"]
-            pop = self.popularity()[rows] if len(self.popularity()) else np.zeros(len(rows))
-            order = rows[np.lexsort((rows, -self.ix.catalog.created[rows], -pop))]
-            return order.tolist(), {int(r): float(p) for r, p in zip(rows, pop)}
-        order = list(res["order"])
+            rows = np.asarray(res["matched"], dtype=np.int64)
+            pop = self.popularity(rows)
+            pop = pop[rows] if len(pop) else np.zeros(len(rows))
+            idx = np.lexsort((rows, -self.ix.catalog.created[rows], -pop))
+            return rows[idx], pop[idx].astype(np.float64)
+        order_list = res["order"]
+        fused = res["scores"]
+        order = np.asarray(order_list, dtype=np.int64)
+        scores = np.fromiter((fused[r] for r in order_list), np.float64, len(order_list))
         dense = res.get("dense") or {}
         lex = res["lex"]
-        if dense and len(lex):
+        if dense and len(lex) and len(order):
             # dense-only candidates stay in the results when about as close as the best dense match
             floor = max(dense.values()) - self.dense_margin
-            order = [r for r in order if (len(lex) > r and lex[r] > 0) or dense.get(r, 1.0) >= floor]
-        scores = dict(res["scores"])
+            lexical = np.zeros(len(order), bool)
+            inside = order < len(lex)
+            lexical[inside] = lex[order[inside]] > 0
+            close = np.fromiter((dense.get(r, 1.0) >= floor for r in order_list), bool, len(order_list))
+            keep = lexical | close
+            order, scores = order[keep], scores[keep]
         matched = np.asarray(res["matched"], dtype=np.int64)
         if len(matched) and len(lex):
             keep = np.ones(len(lex), dtype=bool)
-            keep[np.asarray(order, dtype=np.int64)] = False
-            rest_arr = matched[keep[matched] & (lex[matched] > 0)]
-            if len(rest_arr):
-                rest_arr = rest_arr[np.lexsort((rest_arr, -lex[rest_arr]))]
-                floor = min(scores.values(), default=0.0)
-                top_lex = float(lex[rest_arr[0]]) or 1.0
-                tail_scores = floor - 1.0 + lex[rest_arr] / top_lex * 0.5
-                scores.update(zip(rest_arr.tolist(), tail_scores.tolist()))
-                order += rest_arr.tolist()
+            keep[order] = False
+            rest = matched[keep[matched] & (lex[matched] > 0)]
+            if len(rest):
+                rest = rest[np.lexsort((rest, -lex[rest]))]
+                floor = min(fused.values(), default=0.0)
+                top_lex = float(lex[rest[0]]) or 1.0
+                tail = floor - 1.0 + lex[rest] / top_lex * 0.5
+                order = np.concatenate([order, rest])
+                scores = np.concatenate([scores, tail.astype(np.float64)])
         return order, scores
 
-    def _result(self, row: int, scores: dict[int, float], applied: dict[int, str]) -> dict[str, Any]:
+    def _result(self, row: int, score: float, applied: dict[int, str]) -> dict[str, Any]:
         cat = self.ix.catalog
         price = cat.price[row]
         st = int(cat.stock[row])
@@ -467,7 +491,7 @@ class SearchEngine:
             "currency": cat.currency[row],
             "stock": None if st < 0 else st,
             "in_stock": None if st < 0 else st > 0,
-            "score": round(float(scores.get(row, 0.0)), 6),
+            "score": round(score, 6),
             **({"merchandising": applied[row]} if row in applied else {}),
         }
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -113,25 +115,18 @@ def facets(cat: Catalog, rows: np.ndarray, top: int = 20, attr_sample: int = 200
         order = np.argsort(-cnt, kind="stable")[:top]
         out[key] = [{"value": names[i], "count": int(cnt[i])} for i in order if cnt[i] > 0]
     prices = cat.price[rows]
-    prices = prices[~np.isnan(prices)]
-    buckets = []
+    prices = prices[~np.isnan(prices) & (prices >= PRICE_BUCKETS[0])]
     edges = list(PRICE_BUCKETS) + [float("inf")]
-    for lo, hi in zip(edges[:-1], edges[1:]):
-        c = int(((prices >= lo) & (prices < hi)).sum())
-        if c:
-            buckets.append({"min": lo, "max": None if hi == float("inf") else hi, "count": c})
-    out["price"] = buckets
+    per_bucket = np.bincount(np.searchsorted(edges, prices, side="right") - 1, minlength=len(edges) - 1)
+    out["price"] = [{"min": lo, "max": None if hi == float("inf") else hi, "count": int(c)}
+                    for lo, hi, c in zip(edges[:-1], edges[1:], per_bucket.tolist()) if c]
     st = cat.stock[rows]
     out["in_stock"] = {"true": int((st > 0).sum()), "false": int((st == 0).sum())}
-    counts: dict[str, dict[str, int]] = {}
-    for r in rows[:attr_sample].tolist():
-        for a, v in cat.attrs[r].items():
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                continue
-            d = counts.setdefault(a, {})
-            sv = str(v)
-            if len(sv) <= 40:
-                d[sv] = d.get(sv, 0) + 1
+    pairs = cat.facet_pairs()
+    counts: dict[str, dict[str, int]] = {}  # attributes in order of first appearance (ties below)
+    sample = cat.with_facet_pairs(np.asarray(rows[:attr_sample], dtype=np.int64))
+    for (a, sv), c in Counter(chain.from_iterable(pairs[r] for r in sample.tolist())).items():
+        counts.setdefault(a, {})[sv] = c
     common = sorted(counts.items(), key=lambda kv: -sum(kv[1].values()))[:8]
     out["attributes"] = {
         a: [{"value": v, "count": c} for v, c in sorted(vals.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import math
+import warnings
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
+from shopmind.search import treeonnx
 from shopmind.search.features import FEATURES
 
 DEFAULT_MODEL = Path(__file__).resolve().parent / "models" / "ranker.lgb"
@@ -83,10 +85,20 @@ class Ranker:
                 "retrain it with `shopmind train ranker`"
             )
         self.booster = booster
+        self._compiled: Any = None  # the same trees in onnxruntime (treeonnx.py), made on first use
+        self._tried = False
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         if len(X) == 0:
             return np.zeros(0, dtype=np.float64)
+        if not self._tried:
+            self._tried = True
+            try:
+                self._compiled = treeonnx.convert(self.booster)
+            except Exception as e:  # an onnxruntime without the ML ops: LightGBM's predict does the same
+                warnings.warn(f"ranker: onnxruntime tree ensemble not used ({e})", stacklevel=2)
+        if self._compiled is not None:
+            return treeonnx.predict(self._compiled, X)
         return self.booster.predict(X, num_threads=1)
 
     def contributions(self, X: np.ndarray) -> np.ndarray:

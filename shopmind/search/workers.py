@@ -48,17 +48,21 @@ class _Worker:
         self.proc.start()
         child.close()
         self.started = time.monotonic()
+        self._stop_lock = threading.Lock()  # close() and the ready-waiting thread may both stop it
 
     def stop(self, timeout: float = 5.0) -> None:
-        try:
-            self.conn.send_bytes(b'{"op": "stop"}')
-        except (OSError, ValueError):
-            pass
-        self.proc.join(timeout)
-        if self.proc.is_alive():
-            self.proc.terminate()
+        with self._stop_lock:
+            if self.conn.closed:
+                return
+            try:
+                self.conn.send_bytes(b'{"op": "stop"}')
+            except (OSError, ValueError):
+                pass
             self.proc.join(timeout)
-        self.conn.close()
+            if self.proc.is_alive():
+                self.proc.terminate()
+                self.proc.join(timeout)
+            self.conn.close()
 
 
 class SearchWorkers:
