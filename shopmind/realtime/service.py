@@ -45,6 +45,10 @@ DEFAULTS: dict[str, Any] = {
     # the serving process's GIL switch interval (seconds; 0 leaves Python's 0.005): a search thread
     # waiting for the GIL after each numpy/ONNX call waits up to this long while the event threads run
     "gil_switch_interval": 0.001,
+    # niceness added to the event writer thread (Linux; 0: none): its commits and online updates may
+    # wait a few ms for a CPU, so searches and recommendations do not wait for it (2 cores: search p95
+    # 45-58 -> 42-44 ms at 2,500 events/s, freshness unchanged; benchmarks/results/realtime.md)
+    "writer_nice": 10,
 }
 
 
@@ -103,7 +107,7 @@ class Realtime:
             sys.setswitchinterval(float(cfg["gil_switch_interval"]))
         self._load_catalog()
         self.warmed = self._warm(int(cfg["warm_events"]))
-        self.writer = GroupCommitWriter(self.store, after_commit=self._after_commit)
+        self.writer = GroupCommitWriter(self.store, after_commit=self._after_commit, nice=int(cfg["writer_nice"]))
         self.retrainer = Retrainer(self.slot, self._train, self._install, int(cfg["retrain_every_events"]),
                                    float(cfg["retrain_every_seconds"]), name=str(cfg["model"]))
         self._threads: list[threading.Thread] = []

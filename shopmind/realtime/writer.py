@@ -8,6 +8,7 @@ that reads right after its write sees its own events).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections import deque
@@ -29,8 +30,9 @@ class GroupCommitWriter:
     """One writer thread in front of the store; throughput comes from committing many requests at once."""
 
     def __init__(self, store, after_commit: AfterCommit | None = None, max_batch: int = 20000,
-                 name: str = "shopmind-events-writer", lazy_delay: float = 0.05) -> None:
+                 name: str = "shopmind-events-writer", lazy_delay: float = 0.05, nice: int = 0) -> None:
         self.store = store
+        self.nice = int(nice)
         self.lazy_delay = float(lazy_delay)
         self.after_commit = after_commit
         self.max_batch = max_batch
@@ -90,6 +92,11 @@ class GroupCommitWriter:
             return batch
 
     def _run(self) -> None:
+        if self.nice > 0 and hasattr(os, "setpriority"):  # Linux: a thread's own niceness
+            try:
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, 0) + self.nice)
+            except OSError as ex:
+                log.warning("event writer: niceness not set (%s)", ex)
         while True:
             batch = self._take()
             if batch is None:

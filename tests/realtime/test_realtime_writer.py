@@ -36,3 +36,22 @@ def test_lazy_submits_are_committed_without_a_wake_up(tmp_path):
         store.close()
     assert [e.query for e in open_store(f"sqlite:///{tmp_path / 'kb.sqlite3'}").iter_events()] == \
         ["q0", "q1", "q2", "q3"]
+
+
+def test_writer_thread_runs_at_the_configured_niceness(tmp_path):
+    import os
+    import sys
+
+    import pytest
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("per-thread niceness is read from /proc (Linux)")
+    store = open_store(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
+    writer = GroupCommitWriter(store, nice=7)
+    try:
+        assert writer.write([_ev(0)], timeout=5) == [1]  # the thread has started and committed
+        stat = open(f"/proc/self/task/{writer._thread.native_id}/stat").read().rpartition(")")[2].split()
+        assert int(stat[16]) == os.getpriority(os.PRIO_PROCESS, 0) + 7  # field 19 of stat: nice
+    finally:
+        writer.close()
+        store.close()
