@@ -205,6 +205,8 @@ class DenseIndex:
 
     def nbytes(self) -> int:
         total = self.vectors.nbytes + self.alive.nbytes + self.has_vec.nbytes
+        if self._i8 is not None:
+            total += self._i8.qt.nbytes + self._i8.scale.nbytes + self._i8.colsum.nbytes
         if self.ann is not None:
             total += self.ann.get_current_count() * (self.dim * 4 + self.M * 2 * 4 + 16)
         return total
