@@ -9,6 +9,7 @@ swapped atomically.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -107,6 +108,12 @@ class Realtime:
             sys.setswitchinterval(float(cfg["gil_switch_interval"]))
         self._load_catalog()
         self.warmed = self._warm(int(cfg["warm_events"]))
+        # the catalog and the replayed online state are long-lived: keep the cyclic GC from rescanning
+        # them in every full collection (a 0.2-0.5 s pause of the serving process under event load)
+        gc.collect()
+        gc.freeze()
+        if start and hasattr(self.store, "start_checkpointer"):  # SQLite: commits never run a checkpoint
+            self.store.start_checkpointer()
         self.writer = GroupCommitWriter(self.store, after_commit=self._after_commit, nice=int(cfg["writer_nice"]))
         self.retrainer = Retrainer(self.slot, self._train, self._install, int(cfg["retrain_every_events"]),
                                    float(cfg["retrain_every_seconds"]), name=str(cfg["model"]))
