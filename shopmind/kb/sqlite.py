@@ -240,14 +240,15 @@ class SQLiteStore:
                 raise
             c.execute("COMMIT")
 
-    def start_checkpointer(self, interval: float = 1.0) -> None:
+    def start_checkpointer(self, interval: float = 1.0, nice: int = 0) -> None:
         """Move WAL checkpoints off the committing connection, to a thread of their own.
 
         By default the connection whose commit fills the WAL past 1,000 pages copies them into the
         database file and syncs it, inside that commit: one commit in a few hundred takes 0.1-0.9 s
         under a steady event stream. For a store written continuously (the real-time event writer)
         this thread checkpoints every ``interval`` seconds instead (PASSIVE: writers and readers never
-        wait for it); commits only append to the WAL. Idempotent; stopped by ``close``."""
+        wait for it); commits only append to the WAL. ``nice``: niceness added to the thread (Linux),
+        like the event writer's. Idempotent; stopped by ``close``."""
         if str(self.path) == ":memory:" or self._checkpointer is not None:
             return
         try:
@@ -259,6 +260,11 @@ class SQLiteStore:
         conn = self._connect()
 
         def run() -> None:
+            if nice > 0 and hasattr(os, "setpriority"):
+                try:
+                    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, 0) + nice)
+                except OSError as ex:
+                    log.warning("WAL checkpointer: niceness not set (%s)", ex)
             try:
                 while not stop.wait(interval):
                     try:

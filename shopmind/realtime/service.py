@@ -113,7 +113,7 @@ class Realtime:
         gc.collect()
         gc.freeze()
         if start and hasattr(self.store, "start_checkpointer"):  # SQLite: commits never run a checkpoint
-            self.store.start_checkpointer()
+            self.store.start_checkpointer(nice=int(cfg["writer_nice"]))
         self.writer = GroupCommitWriter(self.store, after_commit=self._after_commit, nice=int(cfg["writer_nice"]))
         self.retrainer = Retrainer(self.slot, self._train, self._install, int(cfg["retrain_every_events"]),
                                    float(cfg["retrain_every_seconds"]), name=str(cfg["model"]))
