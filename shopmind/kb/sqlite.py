@@ -39,6 +39,7 @@ from shopmind.kb.models import (
     User,
     UserIn,
 )
+from shopmind.procutil import nice_current_thread
 
 log = logging.getLogger(__name__)
 
@@ -260,11 +261,7 @@ class SQLiteStore:
         conn = self._connect()
 
         def run() -> None:
-            if nice > 0 and hasattr(os, "setpriority"):
-                try:
-                    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, 0) + nice)
-                except OSError as ex:
-                    log.warning("WAL checkpointer: niceness not set (%s)", ex)
+            nice_current_thread(nice, "WAL checkpointer")
             try:
                 while not stop.wait(interval):
                     try:

@@ -8,7 +8,6 @@ that reads right after its write sees its own events).
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections import deque
@@ -16,6 +15,7 @@ from concurrent.futures import Future
 from typing import Callable, Sequence
 
 from shopmind.kb.models import EventIn
+from shopmind.procutil import nice_current_thread
 
 log = logging.getLogger(__name__)
 
@@ -92,11 +92,7 @@ class GroupCommitWriter:
             return batch
 
     def _run(self) -> None:
-        if self.nice > 0 and hasattr(os, "setpriority"):  # Linux: a thread's own niceness
-            try:
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, 0) + self.nice)
-            except OSError as ex:
-                log.warning("event writer: niceness not set (%s)", ex)
+        nice_current_thread(self.nice, "event writer")
         while True:
             batch = self._take()
             if batch is None:
