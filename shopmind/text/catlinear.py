@@ -101,9 +101,9 @@ class CategoryNgramClassifier(NpzModel):
         p = np.asarray(Xbin[y == 1].sum(0)).ravel() + 1
         q = np.asarray(Xbin[y == 0].sum(0)).ravel() + 1
         r = np.log((p / p.sum()) / (q / q.sum())).astype(np.float32)
-        m3 = LinearSVC(C=C).fit(_augment(X, c, k), y)
-        m4 = LinearSVC(C=C_nb).fit(_augment(X.multiply(r).tocsr(), c, k), y)
-        cat = LinearSVC(C=C_cat).fit(X, c)
+        m3 = LinearSVC(C=C, random_state=0).fit(_augment(X, c, k), y)
+        m4 = LinearSVC(C=C_nb, random_state=0).fit(_augment(X.multiply(r).tocsr(), c, k), y)
+        cat = LinearSVC(C=C_cat, random_state=0).fit(X, c)
         w3, w4 = m3.coef_.ravel(), m4.coef_.ravel() * np.tile(r, k + 1)
         return {"w0": w0, "b0": b0, "w3": w3, "b3": float(m3.intercept_[0]), "w4": w4, "b4": float(m4.intercept_[0]),
                 "cat_W": cat.coef_.astype(np.float32), "cat_b": cat.intercept_.astype(np.float32), "d": d}

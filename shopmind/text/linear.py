@@ -138,8 +138,8 @@ class LinearNgramClassifier(NpzModel):
         p = np.asarray(Xb[y == 1].sum(0)).ravel() + 1
         q = np.asarray(Xb[y == 0].sum(0)).ravel() + 1
         r = np.log((p / p.sum()) / (q / q.sum())).astype(np.float32)
-        m1 = LinearSVC(C=C).fit(X, y)
-        m2 = LinearSVC(C=C_nb).fit(X.multiply(r).tocsr(), y)
+        m1 = LinearSVC(C=C, random_state=0).fit(X, y)
+        m2 = LinearSVC(C=C_nb, random_state=0).fit(X.multiply(r).tocsr(), y)
         d1, d2 = m1.decision_function(X), m2.decision_function(X.multiply(r).tocsr())
         s1, s2 = d1.std() or 1.0, d2.std() or 1.0
         w = m1.coef_.ravel() / s1 + m2.coef_.ravel() * r / s2
