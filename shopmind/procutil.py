@@ -1,10 +1,11 @@
-"""Process and thread helpers shared across packages."""
+"""Process and thread helpers shared across packages: thread niceness, single-thread onnxruntime sessions."""
 
 from __future__ import annotations
 
 import logging
 import os
 import threading
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -20,3 +21,16 @@ def nice_current_thread(nice: int, name: str = "thread") -> bool:
     except OSError as ex:
         log.warning("%s: niceness not set (%s)", name, ex)
         return False
+
+
+def ort_session(model: Any) -> Any:
+    """An onnxruntime CPU session for a small ``onnx.ModelProto`` (or its bytes) that runs on the calling
+    thread only: one intra-op thread, no spinning (a spinning pool burns the CPU the serving process and
+    the other workers need)."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = opts.inter_op_num_threads = 1
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    data = model if isinstance(model, bytes) else model.SerializeToString()
+    return ort.InferenceSession(data, opts, providers=["CPUExecutionProvider"])

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from shopmind.procutil import ort_session
+
 RESCORE = 4  # shortlist size as a multiple of k
 MIN_SHORTLIST = 64
 #: vectors use 7 of the 8 bits: x86's u8 x s8 instruction (vpmaddubsw) adds two products into a
@@ -34,7 +36,6 @@ class Int8Scan:
 
     def _session(self):
         if self._sess is None:
-            import onnxruntime as ort
             from onnx import TensorProto, helper
 
             # no zero points: with one, the kernel re-sums every column of vt on each call (10x slower);
@@ -44,11 +45,7 @@ class Int8Scan:
                 [helper.make_tensor_value_info("q", TensorProto.UINT8, [1, self.dim]),
                  helper.make_tensor_value_info("vt", TensorProto.INT8, [self.dim, None])],
                 [helper.make_tensor_value_info("y", TensorProto.INT32, [1, None])])
-            model = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
-            opts = ort.SessionOptions()
-            opts.intra_op_num_threads = opts.inter_op_num_threads = 1
-            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-            self._sess = ort.InferenceSession(model.SerializeToString(), opts, providers=["CPUExecutionProvider"])
+            self._sess = ort_session(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]))
         return self._sess
 
     def __len__(self) -> int:

@@ -159,31 +159,23 @@ class SearchEngine:
     #: ``ids -> {id: popularity}`` of a live event stream (set by shopmind.realtime in a serving process);
     #: None: popularity is counted from the stored events
     popularity_source: Callable[[Sequence[str]], dict[str, float]] | None = None
-    _live_pop: tuple[float, int, np.ndarray | None] = (0.0, -1, None)  # (read at, index version, per row)
 
     def popularity(self, rows: np.ndarray | None = None) -> np.ndarray:
-        """Per-row popularity from the shop's events (views, clicks, carts, purchases), refreshed each second.
+        """Per-row popularity from the shop's events (views, clicks, carts, purchases).
 
-        With a live source (real time running) the rows are read from it, O(1) per product; given
-        ``rows`` (the candidates of a query), only those are read, fresh on every call, and the other
-        rows of the returned array are 0. Without a live source, events stored since the last call are
-        scanned."""
+        With a live source (real time running) it is read from the source on every call, O(1) per
+        product: only ``rows`` when given (the candidates of a query; the other rows of the returned
+        array are 0), else every row. Without one, events stored since the last call are scanned, at
+        most once a second."""
         now = time.time()
         source = self.popularity_source
-        if source is not None and rows is not None:
+        if source is not None:
             ids = self.ix.catalog.ids
-            want = [ids[r] for r in np.asarray(rows, dtype=np.int64).tolist()]
+            rows = np.arange(len(ids)) if rows is None else np.asarray(rows, dtype=np.int64)
+            want = [ids[r] for r in rows.tolist()]
             live = source(want)
             pop = np.zeros(len(ids))
             pop[rows] = np.fromiter((live.get(i, 0.0) for i in want), np.float64, len(want))
-            return pop
-        if source is not None:
-            ids = self.ix.catalog.ids
-            at, version, pop = self._live_pop
-            if pop is None or now - at > 1.0 or version != self.ix.version or len(pop) != len(ids):
-                live = source(ids)
-                pop = np.fromiter((live.get(i, 0.0) for i in ids), np.float64, len(ids))
-                self._live_pop = (now, self.ix.version, pop)
             return pop
         if self.store is not None and now - self._pop_checked > 1.0:
             self._pop_checked = now

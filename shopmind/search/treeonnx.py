@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from shopmind.procutil import ort_session
+
 
 def _down(t: float) -> float:
     """The largest float32 that is <= ``t``."""
@@ -27,7 +29,6 @@ def _down(t: float) -> float:
 
 def convert(booster: Any) -> Any | None:
     """An onnxruntime session computing ``booster.predict`` (raw score) for float32 rows, or None."""
-    import onnxruntime as ort
     from onnx import TensorProto, helper
 
     d = booster.dump_model()
@@ -70,11 +71,8 @@ def convert(booster: Any) -> Any | None:
                             aggregate_function="SUM", **a)
     graph = helper.make_graph([node], "ranker", [helper.make_tensor_value_info("X", TensorProto.FLOAT, [None, n_features])],
                               [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [None, 1])])
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("ai.onnx.ml", 3)])
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = opts.inter_op_num_threads = 1
-    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return ort.InferenceSession(model.SerializeToString(), opts, providers=["CPUExecutionProvider"])
+    return ort_session(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
+                                                               helper.make_opsetid("ai.onnx.ml", 3)]))
 
 
 def predict(session: Any, X: np.ndarray) -> np.ndarray:
