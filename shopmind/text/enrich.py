@@ -20,7 +20,7 @@ from shopmind.text.tokenize import TOKENIZER_VERSION, tokenize
 __all__ = ["enrich", "STEPS", "enrichment_text", "step_hash"]
 
 STEPS = ("tokens", "entities", "keywords", "topics", "sentiment", "embeddings")
-_VERSIONS = {"tokens": TOKENIZER_VERSION, "entities": "1", "keywords": "1", "topics": "1", "sentiment": "2", "embeddings": "1"}
+_VERSIONS = {"tokens": TOKENIZER_VERSION, "entities": "1", "keywords": "1", "topics": "1", "sentiment": "3", "embeddings": "1"}
 _META_TOPICS = "text.topics"
 _META_DF = "text.keywords.df_docs"
 

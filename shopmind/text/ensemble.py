@@ -33,6 +33,8 @@ def member_from_arrays(z: Any, where: str = "model"):
         from shopmind.text.charcnn import CharCNNClassifier as cls
     elif kind == "embedding-lr":
         from shopmind.text.embedclf import EmbeddingClassifier as cls
+    elif kind == "encoder-lora":
+        from shopmind.text.encoderclf import EncoderClassifier as cls
     elif kind == "ensemble":
         cls = EnsembleClassifier
     else:
@@ -66,12 +68,14 @@ class EnsembleClassifier(NpzModel):
     @classmethod
     def fit(cls, builders: Sequence[Callable[[np.ndarray], Any]], n: int, y: Sequence[int], texts: Sequence[str],
             hold_share: float = 0.1, seed: int = 0, hold: np.ndarray | None = None,
-            refit: bool = False) -> "EnsembleClassifier":
+            refit: bool = False, gate_share: float | None = None) -> "EnsembleClassifier":
         """``builders[i](rows)`` trains member i on those rows of the training data (of ``n`` rows,
         texts ``texts``, labels ``y``). Members are trained on all but a held-out share (``hold``, a
         boolean mask, or a ``hold_share`` random share) and stacked on that share ("blending": the
         stacking weights are exact for the kept members). ``refit=True`` then retrains each member on
-        everything (more data, but weights fitted for the 90 % members; twice the training time)."""
+        everything (more data, but weights fitted for the 90 % members; twice the training time).
+        ``gate_share``: gate the later members to that share of texts (those where the first member's
+        |decision| is smallest on the held-out share); the stacker is fitted on the gated decisions."""
         y = np.asarray(list(y), dtype=np.int64)
         if hold is None:
             hold = np.random.default_rng(seed).random(n) < hold_share
@@ -81,7 +85,13 @@ class EnsembleClassifier(NpzModel):
         rest, held = np.flatnonzero(~hold), np.flatnonzero(hold)
         held_texts = [texts[i] for i in held]
         members = [build(rest) for build in builders]
-        D = np.column_stack([m.decision(held_texts) for m in members])
+        D = np.column_stack([m.decision(held_texts) for m in members]).astype(np.float64)
+        gate = None
+        if gate_share is not None:
+            if not 0 < gate_share < 1:
+                raise ValueError(f"fit: gate_share must be in (0, 1), got {gate_share!r}")
+            gate = float(np.quantile(np.abs(D[:, 0]), gate_share))
+            D[np.abs(D[:, 0]) >= gate, 1:] = 0.0
         coef, b = cls.stack(D, y[held])
         if refit:
             members = [build(np.arange(n)) for build in builders]
@@ -89,7 +99,8 @@ class EnsembleClassifier(NpzModel):
         return cls(members, coef, b, {"n_held": int(hold.sum()), "n_train": int(n), "refit": refit,
                                       "heldout_accuracy_members": [acc(d) for d in D.T],
                                       "heldout_accuracy_stacked_in_sample": acc(D @ coef + b),
-                                      "heldout_accuracy_stacked_cv5": acc(cls.stack_cv(D, y[held]))})
+                                      "heldout_accuracy_stacked_cv5": acc(cls.stack_cv(D, y[held]))},
+                   gate=gate)
 
     @classmethod
     def stack_cv(cls, decisions: np.ndarray, y: np.ndarray, folds: int = 5, seed: int = 0) -> np.ndarray:

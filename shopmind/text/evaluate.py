@@ -15,6 +15,7 @@ __all__ = ["read_labelled", "read_labelled_categories", "eval_sentiment", "train
 
 _POS = {"1", "pos", "positive", "true", "yes", "good"}
 _NEG = {"0", "neg", "negative", "false", "no", "bad"}
+ZH_GATE_SHARE = 0.3  # the share of reviews the encoder member reads (chosen on the validation share)
 
 
 def _read_table(path: str | Path):
@@ -98,7 +99,8 @@ def zh_e5_member(w: np.ndarray | None = None, b: float = 0.0):
 
 def train_zh(texts: list[str], labels: np.ndarray, categories: list[str] | None = None, with_cnn: bool = False,
              hold: np.ndarray | None = None, progress: bool = False, e5_vectors: np.ndarray | None = None,
-             e5_rows: np.ndarray | None = None, gate: float | None = None, refit: bool = True):
+             e5_rows: np.ndarray | None = None, gate: float | None = None, refit: bool = True,
+             encoder: bool = False, gate_share: float | None = None):
     """The Chinese method: the category-aware n-gram model (the plain n-gram model without
     ``categories``). ``with_cnn`` adds a character CNN, blended by logistic regression on a held-out
     share (``hold``, default a random 10 %); on the shipped data it did not beat the n-gram model alone
@@ -108,7 +110,12 @@ def train_zh(texts: list[str], labels: np.ndarray, categories: list[str] | None 
     all texts) add an e5 member (LR on the vectors), stacked on ``hold`` with the n-gram model, then
     (``refit``) both members are refitted on all rows (the e5 member on all rows with vectors); ``gate``
     as in ``EnsembleClassifier``. On the shipped data this did not beat the n-gram model alone on the
-    validation share (benchmarks/results/text.md, 2026-11-30 fifth pass), so it is not the default."""
+    validation share (benchmarks/results/text.md, 2026-11-30 fifth pass), so it is not the default.
+
+    ``encoder``: add a member that fine-tunes multilingual-e5-small with LoRA adapters
+    (``encoderclf.py``, its ``RECIPE``: 2 epochs, ~20 reviews/s on 2 CPU cores), stacked with the n-gram model on
+    ``hold`` (members trained on the rest, not refitted) and gated to the ``gate_share`` of reviews the
+    n-gram model is least sure about (all reviews when None)."""
     from shopmind.text.catlinear import CategoryNgramClassifier
     from shopmind.text.charcnn import CharCNNClassifier
     from shopmind.text.ensemble import EnsembleClassifier
@@ -146,13 +153,22 @@ def train_zh(texts: list[str], labels: np.ndarray, categories: list[str] | None 
                 m._known = {}
         ens.gate = gate
         return ens
+    if encoder:
+        from shopmind.text.encoderclf import EncoderClassifier
+
+        def fine_tuned(rows):
+            return EncoderClassifier().fit_recipe([texts[i] for i in rows], y[rows],
+                                                  log=print if progress else (lambda s: None))
+
+        return EnsembleClassifier.fit([ngram, fine_tuned], len(texts), y, texts, hold=hold, gate_share=gate_share)
     if not with_cnn:
         return ngram(np.arange(len(texts)))
     return EnsembleClassifier.fit([ngram, cnn], len(texts), y, texts, hold=hold)
 
 
 def train_sentiment(texts: list[str], labels: np.ndarray, lang: str | None = None,
-                    categories: list[str] | None = None, progress: bool = False):
+                    categories: list[str] | None = None, progress: bool = False,
+                    encoder: bool = False):
     """The project's method for the language: the n-gram model for Chinese (``train_zh``; category-aware
     when ``categories`` are given), for English LR on multilingual-e5 vectors (texts encoded as
     queries), the shipped English method (``embedclf.py``)."""
@@ -160,6 +176,8 @@ def train_sentiment(texts: list[str], labels: np.ndarray, lang: str | None = Non
 
     lang = lang or _lang_of(texts)
     if lang == "zh":
+        if encoder:
+            return train_zh(texts, labels, categories, progress=progress, encoder=True, gate_share=ZH_GATE_SHARE)
         return train_zh(texts, labels, categories, progress=progress)
     if lang == "en":
         return EmbeddingClassifier(EN_ENCODER, encode_as="query").fit(texts, labels, progress=progress)
@@ -167,7 +185,8 @@ def train_sentiment(texts: list[str], labels: np.ndarray, lang: str | None = Non
 
 
 def eval_sentiment(train: str | Path | None, test: str | Path, text_col: str, label_col: str,
-                   progress: bool = False, cat_col: str | None = None) -> dict[str, Any]:
+                   progress: bool = False, cat_col: str | None = None,
+                   encoder: bool = False) -> dict[str, Any]:
     """Train on ``train`` (or use the shipped models when None), report accuracy and macro-F1 on ``test``.
     ``cat_col``: a category column of the training file (Chinese: category-aware n-gram member)."""
     from sklearn.metrics import accuracy_score, f1_score
@@ -185,7 +204,7 @@ def eval_sentiment(train: str | Path | None, test: str | Path, text_col: str, la
             tr_x, tr_y, cats = read_labelled_categories(train, text_col, label_col, cat_col)
         else:
             (tr_x, tr_y), cats = read_labelled(train, text_col, label_col), None
-        model = train_sentiment(tr_x, tr_y, categories=cats, progress=progress)
+        model = train_sentiment(tr_x, tr_y, categories=cats, progress=progress, encoder=encoder)
         p = model.predict_proba(te_x)
         model_name = type(model).__name__
     pred = (np.asarray(p) >= 0.5).astype(int)

@@ -1,7 +1,9 @@
 """Review sentiment in Chinese and English, per aspect, and per-product summaries.
 
-Chinese goes to a category-aware hashed n-gram linear model (``catlinear.py``), English to logistic
-regression on multilingual-e5 sentence vectors (``embedclf.py``); both ship as .npz under
+Chinese goes to a stacked ensemble (``ensemble.py``) of a category-aware hashed n-gram linear model
+(``catlinear.py``) and multilingual-e5-small fine-tuned with LoRA adapters (``encoderclf.py``), the
+encoder read only for the ~30 % of reviews the n-gram model is least sure about; English to logistic
+regression on multilingual-e5 sentence vectors (``embedclf.py``). Both ship as .npz under
 shopmind/text/models/.
 Aspects come from clauses that mention an aspect term (shopmind/text/lexicon/aspects.json), scored by the same model.
 """
@@ -31,8 +33,8 @@ POS_THRESHOLD = 0.5
 
 
 def load_model(path: str | Path):
-    """A saved sentiment model (.npz) of any kind: linear-ngram, category-ngram (the shipped Chinese
-    default), char-cnn, ensemble (stacked members) or embedding-lr (the shipped English default)."""
+    """A saved sentiment model (.npz) of any kind: linear-ngram, category-ngram, char-cnn, encoder-lora,
+    ensemble (stacked members: the shipped Chinese default) or embedding-lr (the shipped English default)."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"sentiment model {path} not found (train it with: {TRAIN_HINT})")
