@@ -86,6 +86,8 @@ class EnsembleClassifier(NpzModel):
         held_texts = [texts[i] for i in held]
         members = [build(rest) for build in builders]
         D = np.column_stack([m.decision(held_texts) for m in members]).astype(np.float64)
+        acc = lambda d: round(float(((d > 0) == y[held]).mean()), 4)  # noqa: E731
+        member_acc = [acc(d) for d in D.T]  # before gating
         gate = None
         if gate_share is not None:
             if not 0 < gate_share < 1:
@@ -95,9 +97,8 @@ class EnsembleClassifier(NpzModel):
         coef, b = cls.stack(D, y[held])
         if refit:
             members = [build(np.arange(n)) for build in builders]
-        acc = lambda d: round(float(((d > 0) == y[held]).mean()), 4)  # noqa: E731
         return cls(members, coef, b, {"n_held": int(hold.sum()), "n_train": int(n), "refit": refit,
-                                      "heldout_accuracy_members": [acc(d) for d in D.T],
+                                      "heldout_accuracy_members": member_acc,
                                       "heldout_accuracy_stacked_in_sample": acc(D @ coef + b),
                                       "heldout_accuracy_stacked_cv5": acc(cls.stack_cv(D, y[held]))},
                    gate=gate)
