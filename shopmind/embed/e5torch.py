@@ -47,12 +47,17 @@ class E5Weights:
     pad: int
     unk: int
     norm_map: dict[int, str]
-    tensors: dict[str, np.ndarray]  # float32; Q4 matrices dequantized to (rows, cols)
+    tensors: dict[str, np.ndarray]  # float32; Q4 matrices dequantized to (rows, cols), except the word
+    # embeddings: "emb.word.q" (vocab, H/2) uint8 nibbles and "emb.word.d" (vocab, H/32) float16 scales,
+    # dequantized per looked-up row (a float32 copy would take 384 MB)
+
+
+_Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", 16)])
 
 
 def _dequant_q4(raw: memoryview, rows: int, cols: int) -> np.ndarray:
     nb = cols // _QK
-    blocks = np.frombuffer(raw, dtype=np.dtype([("d", "<f2"), ("qs", "u1", 16)]), count=rows * nb)
+    blocks = np.frombuffer(raw, dtype=_Q4_BLOCK, count=rows * nb)
     qs = blocks["qs"]
     lo = (qs & 0x0F).astype(np.int8) - 8
     hi = (qs >> 4).astype(np.int8) - 8
@@ -105,7 +110,11 @@ def read_weights(path: str | Path | None = None) -> E5Weights:
         n, off, nbytes = struct.unpack_from("<IQQ", data, p + 1)
         p += 21
         rows, cols = shapes(name, n)
-        if dtype == 1:  # Q4_0
+        if name == "emb.word":
+            blocks = np.frombuffer(mv[off:off + nbytes], dtype=_Q4_BLOCK).reshape(rows, cols // _QK)
+            tensors["emb.word.q"] = np.ascontiguousarray(blocks["qs"]).reshape(rows, cols // 2)
+            tensors["emb.word.d"] = np.ascontiguousarray(blocks["d"])
+        elif dtype == 1:  # Q4_0
             tensors[name] = _dequant_q4(mv[off:off + nbytes], rows, cols)
         else:
             tensors[name] = np.frombuffer(mv[off:off + 4 * n], dtype="<f4").reshape(rows, cols).copy()
@@ -196,8 +205,9 @@ class E5Tokenizer:
         return [self.bos, *toks[: max_tokens - 2], self.eos]
 
 
-def E5Encoder(w: E5Weights, trainable_embeddings: bool = False):
-    """The float32 torch encoder (12 post-LN BERT layers, GELU); returns token states (B, T, H)."""
+def E5Encoder(w: E5Weights):
+    """The float32 torch encoder (12 post-LN BERT layers, GELU); returns token states (B, T, H).
+    The word embeddings stay 4-bit (frozen) and are dequantized for the looked-up tokens only."""
     import torch
     from torch import nn
 
@@ -226,7 +236,8 @@ def E5Encoder(w: E5Weights, trainable_embeddings: bool = False):
         def __init__(self) -> None:
             super().__init__()
             t = w.tensors
-            self.word = nn.Embedding.from_pretrained(torch.from_numpy(t["emb.word"]), freeze=not trainable_embeddings)
+            self.register_buffer("word_q", torch.from_numpy(t["emb.word.q"]), persistent=False)
+            self.register_buffer("word_d", torch.from_numpy(t["emb.word.d"]), persistent=False)
             self.register_buffer("pos", torch.from_numpy(t["emb.pos"]))
             self.register_buffer("type0", torch.from_numpy(t["emb.type"][0]))
             self.eln = nn.LayerNorm(w.hidden, eps=w.eps)
@@ -243,6 +254,15 @@ def E5Encoder(w: E5Weights, trainable_embeddings: bool = False):
                         ln = getattr(blk, name)
                         ln.weight.copy_(torch.from_numpy(t[f"l{i}.{name}.w"].ravel()))
                         ln.bias.copy_(torch.from_numpy(t[f"l{i}.{name}.b"].ravel()))
+
+        def word(self, ids):
+            """Dequantized word vectors (B, T, H): per 32-weight block, byte j holds weight j (low
+            nibble) and weight j + 16 (high nibble), each (nibble - 8) * scale."""
+            q = self.word_q[ids].view(*ids.shape, -1, 16)
+            lo = (q & 0x0F).to(torch.float32) - 8
+            hi = (q >> 4).to(torch.float32) - 8
+            vals = torch.cat([lo, hi], dim=-1) * self.word_d[ids].to(torch.float32).unsqueeze(-1)
+            return vals.reshape(*ids.shape, w.hidden)
 
         def embed(self, ids):
             T = ids.shape[1]

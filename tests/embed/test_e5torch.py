@@ -34,7 +34,8 @@ def _embed(tok, enc, texts):
 def test_weights_and_shapes(base):
     w, _, _ = base
     assert (w.hidden, w.layers, w.heads, w.ffn) == (384, 12, 12, 1536)
-    assert w.tensors["emb.word"].shape == (w.vocab, 384) and w.tensors["l0.fi.w"].shape == (1536, 384)
+    assert w.tensors["emb.word.q"].shape == (w.vocab, 192) and w.tensors["emb.word.d"].shape == (w.vocab, 12)
+    assert w.tensors["l0.fi.w"].shape == (1536, 384)
     assert len(w.pieces) == 250002 and w.pieces[w.bos] == "<s>"
 
 
