@@ -97,7 +97,8 @@ def train_sentiment_command(
     encoder: bool = typer.Option(False, "--encoder", help="Chinese: also fine-tune multilingual-e5-small (LoRA adapters, 2 epochs) and stack it with the n-gram model on a held-out 10 % (the shipped method; slow: ~20 reviews/s per epoch on 2 cores)."),
 ) -> None:
     """Train a sentiment model (.npz) with the project's method for the language (Chinese: n-gram SVM /
-    NB-SVM, category-aware with --cat-col; English: logistic regression on multilingual-e5 vectors)."""
+    NB-SVM, category-aware with --cat-col, stacked with a LoRA-tuned e5 with --encoder; English: logistic
+    regression on multilingual-e5 vectors)."""
     from shopmind.text.evaluate import read_labelled, read_labelled_categories, train_sentiment
 
     try:

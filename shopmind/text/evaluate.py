@@ -179,6 +179,8 @@ def train_sentiment(texts: list[str], labels: np.ndarray, lang: str | None = Non
         if encoder:
             return train_zh(texts, labels, categories, progress=progress, encoder=True, gate_share=ZH_GATE_SHARE)
         return train_zh(texts, labels, categories, progress=progress)
+    if lang == "en" and encoder:
+        raise ValueError("the fine-tuned encoder member (--encoder) is for Chinese reviews; English uses e5 vectors + LR")
     if lang == "en":
         return EmbeddingClassifier(EN_ENCODER, encode_as="query").fit(texts, labels, progress=progress)
     raise ValueError(f"train_sentiment: lang must be 'zh' or 'en', got {lang!r}")

@@ -82,3 +82,19 @@ def test_gated_stacking_reads_only_unsure_reviews(reviews):
     assert calls == [int((np.abs(d0) < ens.gate).sum())] and 0 < calls[0] < 100
     with pytest.raises(ValueError, match="gate_share"):
         EnsembleClassifier.fit([second, second], len(texts), y, texts, hold=hold, gate_share=1.5)
+
+
+def test_train_zh_with_the_encoder_recipe(reviews, tmp_path):
+    from shopmind.text.evaluate import train_sentiment
+
+    sub = reviews.iloc[:160]
+    ens = train_sentiment(sub.review.tolist(), sub.label.to_numpy(), lang="zh", encoder=True)
+    assert isinstance(ens, EnsembleClassifier) and ens.gate is not None
+    assert [type(m).__name__ for m in ens.members] == ["LinearNgramClassifier", "EncoderClassifier"]
+    assert ens.members[1].meta["recipe"] == [[1.0, 1e-3, 0], [1.0, 5e-4, 1]] and ens.members[1].meta["epochs"] == 2.0
+    again = load_model(ens.save(tmp_path / "zh.npz"))
+    texts = reviews.review.tolist()[200:240]
+    # the n-gram member saves float16 weights: decisions move in the 4th decimal
+    np.testing.assert_allclose(again.decision(texts), ens.decision(texts), atol=5e-3)
+    with pytest.raises(ValueError, match="Chinese"):
+        train_sentiment(["great phone", "awful battery"], np.array([1, 0]), lang="en", encoder=True)
