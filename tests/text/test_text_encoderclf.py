@@ -57,6 +57,10 @@ def test_bad_input_is_refused(tmp_path):
     np.savez(tmp_path / "empty.npz", **arrays)
     with pytest.raises(ValueError, match="no parameters"):
         load_model(tmp_path / "empty.npz")
+    from shopmind.text.evaluate import eval_sentiment
+
+    with pytest.raises(ValueError, match="give --train"):
+        eval_sentiment(None, tmp_path / "test.csv", "text", "label", encoder=True)
 
 
 def test_gated_stacking_reads_only_unsure_reviews(reviews):
