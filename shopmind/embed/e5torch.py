@@ -150,7 +150,7 @@ class E5Tokenizer:
         self.bos, self.eos, self.pad, self.unk = w.bos, w.eos, w.pad, w.unk
         self.unk_score = float(w.scores.min()) - 10.0
         self.max_chars = max(len(p) for p in w.pieces)
-        self.table = {cp: s for cp, s in w.norm_map.items()}
+        self.table = w.norm_map  # codepoint -> replacement, the form str.translate takes
 
     def normalize(self, text: str) -> str:
         s = text.translate(self.table)

@@ -57,6 +57,11 @@ def _augment(X: sp.csr_matrix, cats: np.ndarray, k: int) -> sp.csr_matrix:
     return sp.hstack([X, A]).tocsr()
 
 
+
+def _narrow(a: np.ndarray) -> np.ndarray:
+    """Non-negative integers in the smallest unsigned dtype that holds them (readers cast to int64)."""
+    return a.astype(np.min_scalar_type(int(a.max())) if len(a) else np.uint8)
+
 class CategoryNgramClassifier(NpzModel):
     """Binary sentiment with category-specific weights chosen by a predicted category."""
 
@@ -187,7 +192,7 @@ class CategoryNgramClassifier(NpzModel):
             raise RuntimeError("CategoryNgramClassifier: not trained")
         meta = {"kind": "category-ngram", "featurizer": self.featurizer.config(), "b": self.b,
                 "calib": list(self.calib), "categories": self.categories, **self.meta, "format": 2}
-        out = dict(idx_delta=np.diff(self.support.astype(np.int64), prepend=0).astype(np.uint32),
+        out = dict(idx_delta=_narrow(np.diff(self.support.astype(np.int64), prepend=0)),
                    idf=self.idf.astype(np.float16), cat_b=self.cat_b.astype(np.float32),
                    meta=np.array(json.dumps(meta, ensure_ascii=False)))
         out["w"], out["w_scale"] = _q8(self.w)
@@ -198,7 +203,7 @@ class CategoryNgramClassifier(NpzModel):
             delta = np.diff(col, prepend=0)
             first = np.r_[True, row[1:] != row[:-1]] if len(row) else np.zeros(0, bool)
             delta[first] = col[first]
-            out[f"{name}_row"], out[f"{name}_col_delta"] = row.astype(np.int8), delta.astype(np.uint32)
+            out[f"{name}_row"], out[f"{name}_col_delta"] = row.astype(np.int8), _narrow(delta)
             out[f"{name}_val"], out[f"{name}_scale"] = _q8(coo.data[order])
         return out
 
