@@ -129,7 +129,7 @@ class EncoderClassifier(NpzModel):
         the same function as ``net()`` without the adapters' extra matrix products."""
         import torch
 
-        if getattr(self, "_merged", None) is None:
+        if self._merged is None:
             net = self._build()
             self._load_params(net)
             scale = self.alpha / self.rank
@@ -157,17 +157,23 @@ class EncoderClassifier(NpzModel):
             x[r, :len(a)] = torch.tensor(a)
         return x, x != pad
 
+    @classmethod
+    def _by_length(cls, ids: list[list[int]], batch: int):
+        """(rows, padded ids, mask) batches of texts of similar length (less padding)."""
+        pad = _base()[0].pad
+        order = np.argsort([len(a) for a in ids], kind="stable")
+        for s in range(0, len(order), batch):
+            sel = order[s:s + batch]
+            yield (sel, *cls._pad([ids[i] for i in sel], pad))
+
     def _lower(self, ids: list[list[int]], batch: int = 64) -> list[np.ndarray]:
         """Token states after the frozen layers, float16, one (len, H) array per text."""
         import torch
 
-        net, pad = self.net(), _base()[0].pad
+        net = self.net()
         out: list[np.ndarray | None] = [None] * len(ids)
-        order = np.argsort([len(a) for a in ids], kind="stable")
         with torch.no_grad():
-            for s in range(0, len(order), batch):
-                sel = order[s:s + batch]
-                x, mask = self._pad([ids[i] for i in sel], pad)
+            for sel, x, mask in self._by_length(ids, batch):
                 h = net.enc(x, mask, upto=self.first_layer)
                 for r, i in enumerate(sel):
                     out[i] = h[r, :len(ids[i])].numpy().astype(np.float16)
@@ -194,16 +200,11 @@ class EncoderClassifier(NpzModel):
             return np.zeros(0, np.float32)
         if not self.params:
             raise RuntimeError("EncoderClassifier: not trained")
-        net, pad = self._inference_net(), _base()[0].pad
-        ids = self._ids(texts)
-        order = np.argsort([len(a) for a in ids], kind="stable")
+        net = self._inference_net()
         out = np.zeros(len(texts), np.float32)
         with torch.no_grad():
-            for s in range(0, len(order), batch):
-                sel = order[s:s + batch]
-                x, mask = self._pad([ids[i] for i in sel], pad)
-                h = net.enc.embed(x)
-                out[sel] = net(h, mask, start=0).numpy()
+            for sel, x, mask in self._by_length(self._ids(texts), batch):
+                out[sel] = net(net.enc.embed(x), mask, start=0).numpy()
         return out
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
