@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+ADMIN_KEY = "load-" + os.urandom(12).hex()
 
 
 # -- a minimal keep-alive HTTP/1.1 client (cheap on CPU, so the server gets the cores) ----------------
@@ -43,7 +44,7 @@ class Conn:
             self.r, self.w = await asyncio.open_connection("127.0.0.1", self.port)
         body = body or b""
         head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n").encode()
+                f"X-API-Key: {ADMIN_KEY}\r\nContent-Length: {len(body)}\r\n\r\n").encode()
         self.w.write(head + body)
         await self.w.drain()
         status = int((await self.r.readline()).split()[1])
@@ -286,7 +287,8 @@ def main() -> None:
     print(f"prepared in {time.time() - t0:.0f}s: {prep['history_events']} history events, "
           f"{len(prep['live'])} live users ({sum(len(s) for _, s in prep['live'])} events)", flush=True)
     port = free_port()
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "SHOPMIND_REALTIME_RETRAIN_EVERY_EVENTS": "0"}
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "SHOPMIND_REALTIME_RETRAIN_EVERY_EVENTS": "0",
+           "SHOPMIND_ADMIN_KEY": ADMIN_KEY}  # the load client writes many users' events: the admin key
     warm = "realtime" if args.no_search else "realtime,search"
     t0 = time.time()
     server = subprocess.Popen([sys.executable, "-m", "shopmind.realtime.server", "--home", str(args.home),

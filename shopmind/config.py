@@ -21,6 +21,21 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     admin_key: str | None = Field(default=None, description="API key for write endpoints.")
+    events_key: str | None = Field(
+        default=None, description="Key (header X-Events-Key) that lets the shop's own server post events for any "
+        "user or session. Unset: only the admin key can.")
+    token_secret: str | None = Field(
+        default=None, description="HMAC secret of shopper tokens (at least 32 characters). Unset: generated once "
+        "into <home>/auth-secret (mode 0600).")
+    demo_sign_in: bool = Field(
+        default=False, description="Allow POST /api/auth/demo-login: anyone may sign in as any existing user, "
+        "without a password. For the demo shop only (`shopmind demo` turns it on).")
+    rate_limit_per_s: float = Field(default=20.0, gt=0, description="Anonymous and shopper writes (events, chat): "
+                                    "requests per second per session or user.")
+    rate_limit_burst: int = Field(default=100, ge=1, description="Burst of rate_limit_per_s.")
+    rate_limit_ip_per_s: float = Field(default=100.0, gt=0, description="The same writes: requests per second per "
+                                       "client IP (shoppers behind one proxy share it).")
+    rate_limit_ip_burst: int = Field(default=500, ge=1, description="Burst of rate_limit_ip_per_s.")
     data: Path = Field(default=Path("../shared/data"), description="Path to the shared public data sets.")
     encoder: str = Field(
         default="auto", description="Text encoder: auto, minilm (English), e5 (multilingual e5-small)."

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 
 import shopmind
 import shopmind.api.routes as routes_pkg
+from shopmind.api.auth import AuthConfig, SessionCookieMiddleware
 from shopmind.config import Settings
 from shopmind.shop import Shop
 
@@ -34,10 +35,14 @@ def create_app(settings: Settings | None = None, shop: Shop | None = None) -> Fa
         title="shopmind",
         version=shopmind.__version__,
         description="AI search, recommendations and a shopping assistant on one product knowledge base. "
-        "Reads are open; write endpoints need the admin key in the `X-API-Key` header.",
+        "Catalog reads are open; a shopper's own data (sessions, personal recommendations, events, chat "
+        "with orders) needs that shopper's token or the admin key; admin endpoints need the admin key in the "
+        "`X-API-Key` header. See README, Authentication.",
     )
     app.state.shop = shop
     app.state.admin_key = shop.settings.admin_key or secrets.token_urlsafe(18)
+    app.state.auth = AuthConfig.from_settings(shop.settings, app.state.admin_key)
+    app.add_middleware(SessionCookieMiddleware)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

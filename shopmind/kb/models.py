@@ -176,8 +176,9 @@ class EventIn(BaseModel):
     session_id: str | None = None
     product_id: str | None = None
     query: str | None = None
-    position: int | None = Field(default=None, ge=0)
-    value: float | None = Field(default=None, description="rating for 'rate', quantity for purchases")
+    position: int | None = Field(default=None, ge=0, le=1_000_000, description="0-based rank in the list shown")
+    value: float | None = Field(default=None, ge=-1e9, le=1e9, allow_inf_nan=False,
+                                description="rating for 'rate', quantity for purchases")
     ts: float | None = Field(default=None, description="unix seconds; now when missing")
 
 

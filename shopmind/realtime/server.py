@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sys
 import time
 
@@ -17,7 +18,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--home", required=True)
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--admin-key", default=os.environ.get("SHOPMIND_ADMIN_KEY", "bench-key"))
+    ap.add_argument("--admin-key", default=os.environ.get("SHOPMIND_ADMIN_KEY"),
+                    help="admin key (env SHOPMIND_ADMIN_KEY); unset: a random one, printed at start")
     ap.add_argument("--warm", default="realtime", help="components to build before serving, comma-separated")
     ap.add_argument("--no-train", action="store_true", help="do not wait for the first model")
     args = ap.parse_args(argv)
@@ -31,7 +33,10 @@ def main(argv: list[str] | None = None) -> None:
     from shopmind.shop import Shop
 
     t_start = time.monotonic()
-    shop = Shop(Settings(home=args.home, admin_key=args.admin_key, log_level="warning"))
+    key = args.admin_key or secrets.token_urlsafe(18)
+    if not args.admin_key:
+        print(f"admin key: {key}", file=sys.stderr, flush=True)
+    shop = Shop(Settings(home=args.home, admin_key=key, log_level="warning"))
     app = create_app(shop=shop)
     install_metrics(app)
     for name in [w for w in args.warm.split(",") if w]:

@@ -2,7 +2,8 @@
 
 Nothing is acknowledged before its commit: a request's future resolves with the stored event ids only
 after ``store.add_events`` has committed (and the online updaters have seen the events, so a client
-that reads right after its write sees its own events).
+that reads right after its write sees its own events). When a group commit fails, each of its requests
+is committed again on its own, so a request the store refuses fails alone.
 """
 
 from __future__ import annotations
@@ -97,30 +98,39 @@ class GroupCommitWriter:
             batch = self._take()
             if batch is None:
                 return
-            events = [e for evs, _ in batch for e in evs]
-            t0 = time.perf_counter()
+            if not self._commit(batch) and len(batch) > 1:
+                # one request's bad event must not fail the others' events: each request again, alone
+                for item in batch:
+                    self._commit([item])
+
+    def _commit(self, batch: list[tuple[list[EventIn], Future]]) -> bool:
+        """Commit the requests of ``batch`` in one transaction and resolve their futures; on failure
+        the futures are left pending when there are several (the caller retries them one by one)."""
+        events = [e for evs, _ in batch for e in evs]
+        t0 = time.perf_counter()
+        try:
+            ids = self.store.add_events(events)
+        except BaseException as ex:  # the store failed: nothing of this batch is acknowledged
+            self.failures += 1
+            log.error("event commit failed for %d events in %d requests: %s", len(events), len(batch), ex)
+            if len(batch) == 1:
+                batch[0][1].set_exception(ex)
+            return False
+        self.commit_seconds += time.perf_counter() - t0
+        self.commits += 1
+        self.events += len(events)
+        self.last_batch = len(events)
+        self.max_seen_batch = max(self.max_seen_batch, len(events))
+        if self.after_commit is not None:
             try:
-                ids = self.store.add_events(events)
-            except BaseException as ex:  # the store failed: nothing of this batch is acknowledged
-                self.failures += 1
-                log.error("event commit failed for %d events: %s", len(events), ex)
-                for _, fut in batch:
-                    fut.set_exception(ex)
-                continue
-            self.commit_seconds += time.perf_counter() - t0
-            self.commits += 1
-            self.events += len(events)
-            self.last_batch = len(events)
-            self.max_seen_batch = max(self.max_seen_batch, len(events))
-            if self.after_commit is not None:
-                try:
-                    self.after_commit(events, ids)
-                except Exception:  # stored already: an updater bug must not fail the write
-                    log.exception("online update after commit failed")
-            i = 0
-            for evs, fut in batch:
-                fut.set_result(ids[i : i + len(evs)])
-                i += len(evs)
+                self.after_commit(events, ids)
+            except Exception:  # stored already: an updater bug must not fail the write
+                log.exception("online update after commit failed")
+        i = 0
+        for evs, fut in batch:
+            fut.set_result(ids[i : i + len(evs)])
+            i += len(evs)
+        return True
 
     def close(self, timeout: float = 10.0) -> None:
         """Commit what is queued, then stop the thread."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Body, HTTPException, Query
 
-from shopmind.api.deps import AdminDep, ShopDep
+from shopmind.api.deps import AdminDep, PrincipalDep, ShopDep, authorize, require_signed_in
 from shopmind.kb.models import Document, DocumentIn, Order, OrderIn, Review, ReviewIn, User, UserIn
 
 router = APIRouter(prefix="/api", tags=["content"])
@@ -63,16 +63,24 @@ def upsert_users(shop: ShopDep, body: UserIn | list[UserIn] = Body(...)) -> dict
     return {"upserted": shop.store.upsert_users(_one_or_many(body))}
 
 
-@router.get("/orders/{order_id}", response_model=Order, dependencies=[AdminDep])
-def order(shop: ShopDep, order_id: str) -> Order:
+@router.get("/orders/{order_id}", response_model=Order)
+def order(shop: ShopDep, p: PrincipalDep, order_id: str) -> Order:
+    """One order: its shopper's (their token) or, with the admin key, anyone's (else 401/403)."""
+    require_signed_in(p)
     o = shop.store.get_order(order_id)
     if o is None:
         raise HTTPException(404, detail=f"order {order_id!r} not found")
+    authorize(p, user=o.user_id or "")
     return o
 
 
-@router.get("/orders", response_model=list[Order], dependencies=[AdminDep])
-def orders(shop: ShopDep, user: str | None = None) -> list[Order]:
+@router.get("/orders", response_model=list[Order])
+def orders(shop: ShopDep, p: PrincipalDep, user: str | None = None) -> list[Order]:
+    """Orders of one user (default: the signed-in shopper); all orders with the admin key."""
+    require_signed_in(p)
+    if user is None and p.kind != "admin":
+        user = p.user_id
+    authorize(p, user=user)
     return shop.store.orders(user)
 
 

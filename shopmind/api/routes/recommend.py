@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query
 
-from shopmind.api.deps import ShopDep
+from shopmind.api.deps import PrincipalDep, ShopDep, authorize
 
 router = APIRouter(prefix="/api", tags=["recommend"])
 
@@ -26,6 +26,7 @@ def _session_items(shop: Any, user: str | None, session: str | None) -> list[str
 @router.get("/recommend")
 def recommend(
     shop: ShopDep,
+    p: PrincipalDep,
     user: str | None = Query(None, max_length=200, description="User id (history from events)."),
     session: str | None = Query(None, max_length=200, description="Session id (live session items)."),
     items: str | None = Query(None, max_length=4000, description="Comma-separated product ids viewed now."),
@@ -34,7 +35,13 @@ def recommend(
     diversity: float | None = Query(None, ge=0.0, le=1.0, description="MMR weight of diversity."),
     lang: str | None = Query(None, max_length=10, description="Reason language zh/en (default: the user's, else the product's)."),
 ) -> dict[str, Any]:
-    """Blended personal recommendations with a reason per item; new users get trending items."""
+    """Blended personal recommendations with a reason per item; new users get trending items.
+
+    The reasons name the user's history, so `user` needs that user's token or the admin key and
+    `session` that session's cookie (else 401/403); a signed-in shopper's own `user` is the default."""
+    if user is None and session is None and p.kind == "user":
+        user = p.user_id
+    authorize(p, user, session)
     extra = [i.strip() for i in (items or "").split(",") if i.strip()]
     hist = _session_items(shop, user, session) + extra
     try:

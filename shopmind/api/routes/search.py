@@ -13,7 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from shopmind.api.deps import AdminDep, ShopDep
+from shopmind.api.deps import AdminDep, PrincipalDep, ShopDep
 from shopmind.search.filters import SORTS
 from shopmind.search.merch import SYNONYMS_KEY, MerchRule, check_synonyms, load_rules, load_synonyms, save_rules
 
@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 async def search(
     request: Request,
     shop: ShopDep,
+    p: PrincipalDep,
     q: str = Query("", max_length=500, description="The query; empty browses with filters."),
     brand: str | None = Query(None),
     category: str | None = Query(None, description="Category path or level; includes sub-categories."),
@@ -36,8 +37,9 @@ async def search(
     size: int = Query(20, ge=1, le=200),
     explain: bool = Query(False, description="Each result's features, ranker score and contributions."),
     method: str = Query("ranked", description="bm25, dense, hybrid or ranked"),
-    session_id: str | None = Query(None, description="Recorded with the search event."),
-    user_id: str | None = Query(None),
+    session_id: str | None = Query(None, description="Recorded with the search event (admin or events key; "
+                                   "other callers' searches are recorded under their own session and user)."),
+    user_id: str | None = Query(None, description="As session_id."),
 ) -> dict[str, Any]:
     """Hybrid search; attribute filters as ``attr.<name>=value`` (e.g. ``attr.color=red``).
 
@@ -53,6 +55,8 @@ async def search(
     args = (q, filters, sort, page, size, explain, method)
     rt, engine = shop.__dict__.get("realtime"), shop.__dict__.get("search")
     record = bool(q.strip()) and page == 1
+    if not p.privileged:  # nobody writes into another shopper's history
+        session_id, user_id = p.session_id, p.user_id
     try:
         if rt is None or engine is None:  # no result cache; the engine is built on first use
             return await run_in_threadpool(_search_and_record, shop, rt, args, record, session_id, user_id)
