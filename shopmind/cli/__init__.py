@@ -349,7 +349,8 @@ def demo(
     reset: bool = typer.Option(False, "--reset", help="Start from an empty store."),
     no_serve: bool = typer.Option(False, "--no-serve", help="Load and index only."),
 ) -> None:
-    """Load the built-in bilingual demo shop, build what search needs, and serve it (offline)."""
+    """Load the built-in bilingual demo shop, build what search needs, and serve it (offline), with demo
+    sign-in on (any demo shopper, no password; SHOPMIND_DEMO_SIGN_IN=0 turns it off)."""
     import secrets
     import shutil
 
@@ -360,6 +361,8 @@ def demo(
         shutil.rmtree(settings.home)
     if not settings.admin_key:
         settings.admin_key = secrets.token_urlsafe(18)
+    if "SHOPMIND_DEMO_SIGN_IN" not in os.environ:  # the demo's shoppers sign in by picking a name
+        settings.demo_sign_in = True
     from shopmind.shop import Shop
 
     shop = Shop(settings)

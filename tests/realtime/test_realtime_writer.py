@@ -55,3 +55,23 @@ def test_writer_thread_runs_at_the_configured_niceness(tmp_path):
     finally:
         writer.close()
         store.close()
+
+
+def test_a_request_the_store_refuses_fails_alone_in_its_group_commit(tmp_path):
+    """An event past validation that SQLite cannot store (a 2^70 integer) fails its own request; the
+    other requests of the same group commit are committed on their own and acknowledged."""
+    store = open_store(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
+    writer = GroupCommitWriter(store, lazy_delay=0.2)
+    try:
+        bad = EventIn.model_construct(type="click", session_id="evil", product_id="p", position=2 ** 70,
+                                      user_id=None, query=None, value=None, ts=time.time())
+        futs = [writer.submit([_ev(0), _ev(1)], wake=False), writer.submit([bad], wake=False),
+                writer.submit([_ev(2)])]  # one group: the woken submit takes the two queued ones along
+        assert futs[0].result(timeout=5) == [1, 2] and futs[2].result(timeout=5) == [3]
+        err = futs[1].exception(timeout=5)
+        assert isinstance(err, OverflowError), err
+        assert writer.failures == 2 and writer.commits == 2  # the group, then the bad request alone
+    finally:
+        writer.close()
+    assert [e.query for e in store.iter_events()] == ["q0", "q1", "q2"]
+    store.close()
