@@ -17,8 +17,9 @@ KEY = {"X-API-Key": "test-key"}
 
 @pytest.fixture(scope="module")
 def client(beauty_shop):
-    # no `with`: the app's lifespan would close the session-wide shop on exit
-    yield TestClient(create_app(shop=beauty_shop))
+    # no `with`: the app's lifespan would close the session-wide shop on exit; the admin key: the test
+    # reads and writes many sessions
+    yield TestClient(create_app(shop=beauty_shop), headers=KEY)
 
 
 def _rec_ids(client, session):

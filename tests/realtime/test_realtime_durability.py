@@ -26,8 +26,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+KEY = "durability-key"  # the clients write many sessions' events: the admin key
+
+
 def _start(home: Path, port: int) -> subprocess.Popen:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1", "SHOPMIND_ADMIN_KEY": KEY}
     p = subprocess.Popen([sys.executable, "-m", "shopmind.realtime.server", "--home", str(home), "--port", str(port),
                           "--no-train"], env=env, cwd=Path(__file__).resolve().parents[2],
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -57,7 +60,7 @@ def test_sigkill_loses_no_acknowledged_event(tmp_path):
     stop = threading.Event()
 
     def client(c: int) -> None:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5, headers={"X-API-Key": KEY}) as http:
             k = 0
             while not stop.is_set():
                 batch = [{"type": "view", "session_id": f"c{c}-{k}", "product_id": f"p{(k + j) % 20}"}
@@ -93,9 +96,11 @@ def test_sigkill_loses_no_acknowledged_event(tmp_path):
     server = _start(home, port)
     try:
         sid, pid = acked[max(acked)]
-        state = httpx.get(f"http://127.0.0.1:{port}/api/sessions", params={"session": sid}).json()
+        state = httpx.get(f"http://127.0.0.1:{port}/api/sessions", params={"session": sid},
+                          headers={"X-API-Key": KEY}).json()
         assert pid in [x["product_id"] for x in state["items"]]  # online state rebuilt from the store
-        r = httpx.post(f"http://127.0.0.1:{port}/api/events", json={"type": "view", "session_id": "z", "product_id": "p1"})
+        r = httpx.post(f"http://127.0.0.1:{port}/api/events", json={"type": "view", "session_id": "z", "product_id": "p1"},
+                       headers={"X-API-Key": KEY})
         assert r.status_code == 200 and r.json()["ids"][0] > max(stored)
     finally:
         server.terminate()

@@ -18,7 +18,7 @@ def client(shop):
                                 for i in range(5)])
     app = create_app(shop=shop)
     install_metrics(app)
-    with TestClient(app) as c:
+    with TestClient(app, headers={"X-API-Key": "test-key"}) as c:  # the admin: events of any session
         yield c
     shop.realtime.close()
 

@@ -127,7 +127,7 @@ def test_live_popularity_reaches_the_worker(client, shop):
     assert len(order) == 2
     last = order[-1]
     events = [{"type": "click", "session_id": "pop-w", "product_id": last}] * 5
-    assert client.post("/api/events", json=events).status_code == 200
+    assert client.post("/api/events", json=events, headers=KEY).status_code == 200
     time.sleep(1.6)  # the engine re-reads popularity once a second, the worker the stored events every 0.5 s
     assert _search(client, **{**params, "size": 4})["results"][0]["id"] == last  # another key: not cached
 

@@ -144,6 +144,10 @@ def test_saved_model_reloads(served):
     assert [r.id for r in again.recommend(user="u6", n=5)] == [r.id for r in shop.recommender.recommend(user="u6", n=5)]
 
 
+def _admin_key(shop) -> dict[str, str]:
+    return {"X-API-Key": shop.settings.admin_key}
+
+
 def test_api_routes(served):
     from fastapi.testclient import TestClient
 
@@ -151,8 +155,13 @@ def test_api_routes(served):
 
     shop, _ = served
     client = TestClient(create_app(shop=shop))
-    r = client.get("/api/recommend", params={"user": "u0", "n": 4})
+    # u0's recommendations explain themselves by u0's history: u0's token or the admin key
+    assert client.get("/api/recommend", params={"user": "u0", "n": 4}).status_code == 401
+    token = client.post("/api/auth/token", json={"user_id": "u0"}, headers=_admin_key(shop)).json()["token"]
+    r = client.get("/api/recommend", params={"user": "u0", "n": 4}, headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 200, r.text
+    assert client.get("/api/recommend", params={"n": 4}, headers={"Authorization": f"Bearer {token}"}).json() == \
+        r.json()  # signed in: their own by default
     body = r.json()
     assert len(body["items"]) == 4 and all(i["reason"] for i in body["items"])
     r = client.get("/api/recommend", params={"items": "p20,p21", "n": 3})
@@ -197,7 +206,7 @@ def test_api_lang_param(served):
     from shopmind.api.app import create_app
 
     shop, _ = served
-    client = TestClient(create_app(shop=shop))
+    client = TestClient(create_app(shop=shop), headers=_admin_key(shop))
     body = client.get("/api/recommend", params={"user": "stranger", "n": 2, "lang": "zh"}).json()
     assert all(i["reason"].endswith(" 热销") and "currency" in i and "brand" in i for i in body["items"])
     assert client.get("/api/products/p21/similar", params={"lang": "xx"}).status_code == 422
