@@ -102,3 +102,16 @@ def test_hostile_events_are_refused_by_index_and_never_poison_others(secure_serv
     assert results["good"] == [(200, 5)] * 40
     assert secure_server.shop.store.count_events() - before == 200
     assert secure_server.shop.realtime.writer.failures == 0  # nothing hostile reached a commit
+
+
+def test_rate_limiter_refills_and_stays_bounded():
+    from shopmind.api.ratelimit import RateLimiter
+
+    lim = RateLimiter(rate=2.0, burst=3, max_keys=100)
+    assert [lim.take("a", now=0.0) for _ in range(3)] == [0.0] * 3
+    assert lim.take("a", now=0.0) == pytest.approx(0.5)  # one token comes back in 0.5 s
+    assert lim.take("a", now=0.5) == 0.0 and lim.take("a", now=0.5) > 0
+    for i in range(1000):  # many one-off sessions: idle (full) buckets are forgotten
+        lim.take(f"s{i}", now=1000.0 + i)
+    assert len(lim) <= 100
+    assert lim.take("a", now=2000.0) == 0.0
