@@ -40,6 +40,9 @@ def create_app(settings: Settings | None = None, shop: Shop | None = None) -> Fa
         "`X-API-Key` header. See README, Authentication.",
     )
     app.state.shop = shop
+    from shopmind.text.pii import install_log_filter
+
+    install_log_filter("uvicorn.access")  # search queries in URLs are logged masked
     app.state.admin_key = shop.settings.admin_key or secrets.token_urlsafe(18)
     app.state.auth = AuthConfig.from_settings(shop.settings, app.state.admin_key)
     app.add_middleware(SessionCookieMiddleware)

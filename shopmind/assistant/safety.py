@@ -1,4 +1,4 @@
-"""Safety checks of the assistant: prompt-injection text, abuse, and PII masking for stored transcripts.
+"""Safety checks of the assistant: prompt-injection text, abuse; PII masking lives in shopmind.text.pii.
 
 The assistant never executes instructions found in messages or documents (it has no instruction-following
 model on its path); these checks decide how to reply to such text and keep it out of extractive answers.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from shopmind.assistant.slots import CARD_RE, EMAIL_RE, ORDER_RE, PHONE_RE, luhn_ok
+from shopmind.text.pii import mask_pii  # noqa: F401  (the one home of PII masking; re-exported here)
 
 _INJECTION = [
     r"\b(ignore|disregard|forget|override|bypass)\b[^.?!。？！]{0,40}\b(instruction|instructions|rules?|prompts?|guidelines|polic(?:y|ies)|restrictions?|above|previous|prior)\b",
@@ -53,34 +53,3 @@ def strip_injection(text: str) -> str:
         start = m.end()
     out.append(text[start:])
     return "".join(p for p in out if p and not INJECTION_RE.search(p)).strip()
-
-
-def _mask_email(m: re.Match) -> str:
-    local, _, domain = m.group(0).partition("@")
-    return f"{local[:1]}***@{domain}"
-
-
-def _mask_card(m: re.Match) -> str:
-    s = m.group(0)
-    if not luhn_ok(s):
-        return s
-    digits = [c for c in s if c.isdigit()]
-    return f"[card ****{''.join(digits[-4:])}]"
-
-
-def mask_pii(text: str) -> str:
-    """Emails, payment card numbers and phone numbers masked (what stored transcripts keep); order
-    numbers written after an order word stay readable."""
-    text = EMAIL_RE.sub(_mask_email, text)
-    text = CARD_RE.sub(_mask_card, text)
-    orders = [m.span() for m in ORDER_RE.finditer(text)]
-
-    def phone(m: re.Match) -> str:
-        s = m.group(0)
-        digits = [c for c in s if c.isdigit()]
-        if len(digits) < 7 or any(a <= m.start() < b or m.start() <= a < m.end() for a, b in orders):
-            return s
-        lead = s[: len(s) - len(s.lstrip())]
-        return f"{lead}[phone ***{''.join(digits[-4:])}]"
-
-    return PHONE_RE.sub(phone, text)

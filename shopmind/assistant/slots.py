@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 from shopmind.text.normalize import cn_to_number
+from shopmind.text.pii import EMAIL_RE, luhn_ok  # noqa: F401  (EMAIL_RE: also used by llm.py)
 
-EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # phone numbers: CN mobiles, +country formats, (xxx) xxx-xxxx; at least 7 digits in all
 PHONE_RE = re.compile(r"(?<![A-Za-z0-9_-])(?:\+?\d{1,3}[\s-]?)?(?:\(\d{2,4}\)[\s-]?)?\d{3,4}[\s-]?\d{3,4}[\s-]?\d{0,4}(?![A-Za-z0-9_-])")
 CARD_RE = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
@@ -86,19 +86,6 @@ def lac_tags(text: str) -> list[tuple[str, str]]:
         return []
     with _lac_lock:
         return list(_lac().run(text))
-
-
-def luhn_ok(number: str) -> bool:
-    """The Luhn checksum that every payment card number passes (and random digit runs mostly fail)."""
-    digits = [int(c) for c in number if c.isdigit()]
-    if not 13 <= len(digits) <= 19:
-        return False
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        if i % 2 == 1:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
 
 
 def _int(word: str) -> int | None:

@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterable
 from pydantic import ValidationError
 
 from shopmind.kb.models import EventIn
+from shopmind.text.pii import mask_pii
 
 #: events timestamped more than this many seconds ahead of the server clock are rejected
 MAX_FUTURE_SKEW_S = 300.0
@@ -64,6 +65,8 @@ def check_event(raw: Any, is_known: Callable[[str], bool], now: float | None = N
         raise EventError("query", "required for 'search' events")
     if e.query is not None and len(e.query) > MAX_QUERY_LEN:
         raise EventError("query", f"longer than {MAX_QUERY_LEN} characters")
+    if e.query:
+        e.query = mask_pii(e.query)  # stored, kept in session state and logged only masked
     if e.type == "rate":
         if e.value is None or not math.isfinite(e.value) or not 1 <= e.value <= 5:
             raise EventError("value", "a 'rate' event needs a rating value between 1 and 5")

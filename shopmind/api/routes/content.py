@@ -6,6 +6,7 @@ from fastapi import APIRouter, Body, HTTPException, Query
 
 from shopmind.api.deps import AdminDep, PrincipalDep, ShopDep, authorize, require_signed_in
 from shopmind.kb.models import Document, DocumentIn, Order, OrderIn, Review, ReviewIn, User, UserIn
+from shopmind.text.pii import mask_optional
 
 router = APIRouter(prefix="/api", tags=["content"])
 
@@ -60,7 +61,8 @@ def users(shop: ShopDep) -> list[User]:
 
 @router.post("/users", dependencies=[AdminDep])
 def upsert_users(shop: ShopDep, body: UserIn | list[UserIn] = Body(...)) -> dict:
-    return {"upserted": shop.store.upsert_users(_one_or_many(body))}
+    users = [u.model_copy(update={"name": mask_optional(u.name)}) for u in _one_or_many(body)]  # free text
+    return {"upserted": shop.store.upsert_users(users)}
 
 
 @router.get("/orders/{order_id}", response_model=Order)

@@ -118,9 +118,10 @@ def _record_search(shop, rt, q: str, session_id: str | None, user_id: str | None
     """Record the search event; analytics must never fail or slow down a search. With real time the
     event joins the next group commit (and the session's live queries) without waiting for it."""
     from shopmind.kb.models import EventIn
+    from shopmind.text.pii import mask_pii
 
     try:
-        event = EventIn(type="search", query=q[:500], session_id=session_id, user_id=user_id)
+        event = EventIn(type="search", query=mask_pii(q[:500]), session_id=session_id, user_id=user_id)
         if rt is None:
             shop.store.add_events([event])
         else:
