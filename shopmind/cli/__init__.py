@@ -103,6 +103,8 @@ def ingest(
     report: Optional[Path] = typer.Option(None, "--report", help="Write the rejected rows to this file "
                                                                  "(default: <home>/reports/)."),
     no_index: bool = typer.Option(False, "--no-index", help="Do not refresh enrichment and indexes afterwards."),
+    no_restore: bool = typer.Option(False, "--no-restore", help="Reject rows that re-send a deleted product "
+                                                                "(default: restore it, counted as restored)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Load catalog files into the knowledge base: validate, store good rows, report bad ones.
@@ -118,11 +120,12 @@ def ingest(
         report = shop.settings.home / "reports" / f"ingest-{time.strftime('%Y%m%d-%H%M%S')}.json"
     try:
         r = ingest_file(shop.store, files if len(files) > 1 else files[0], format=format, mapping=cols,
-                        strict=strict, report_path=report, progress=not as_json)
+                        strict=strict, report_path=report, progress=not as_json, restore=not no_restore)
     except IngestError as e:
         fail(str(e), 2)
     if as_json:
-        emit(r.model_dump(include={"inserted", "updated", "unchanged", "rejected", "errors", "seconds"}), True)
+        emit(r.model_dump(include={"inserted", "updated", "unchanged", "restored", "rejected", "errors", "seconds"}),
+             True)
     else:
         for e in r.errors[:20]:
             console.print(f"  {e.get('file')}: row {e.get('row')}: {e.get('field')}: {e.get('reason')}")
@@ -130,7 +133,7 @@ def ingest(
             console.print(f"  … {len(r.errors) - 20} more")
         if r.rejected and r.report_path:
             console.print(f"rejected rows listed in {r.report_path}")
-    if (r.inserted or r.updated) and r.stored and not no_index:
+    if (r.inserted or r.updated or r.restored) and r.stored and not no_index:
         shop.index(progress=not as_json, quiet=as_json)
     shop.close()
     raise typer.Exit(r.exit_code)

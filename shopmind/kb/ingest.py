@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from shopmind.kb.formats import IngestError, RawRow, ReadStats, RowError, expand, read_file
 from shopmind.kb.models import ProductIn, UpsertResult
-from shopmind.kb.store import KnowledgeBase
+from shopmind.kb.store import DeletedProductsError, KnowledgeBase
 from shopmind.kb.validate import check_mapping, validate_rows
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_REJECTED = 0, 2, 3
@@ -28,6 +28,7 @@ class IngestReport(BaseModel):
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    restored: int = Field(0, description="soft-deleted products the file re-sent, brought back")
     rejected: int = 0
     skipped: int = Field(0, description="identical repeats a format drops on purpose (Crowdflower)")
     stored: bool = False
@@ -50,6 +51,8 @@ class IngestReport(BaseModel):
             f"{self.inserted} inserted, {self.updated} updated, {self.unchanged} unchanged, "
             f"{self.rejected} rejected"
         )
+        if self.restored:
+            head += f", {self.restored} deleted products restored"
         if self.skipped:
             head += f", {self.skipped} repeats skipped"
         if self.strict and self.rejected:
@@ -136,6 +139,7 @@ def ingest_file(
     source: str | None = None,
     encoding: str | None = None,
     id_prefix: str | None = None,
+    restore: bool = True,
     **options: Any,
 ) -> IngestReport:
     """Ingest one file, a folder of files or a list of them as ONE batch, recorded as an 'ingest' job.
@@ -146,6 +150,8 @@ def ingest_file(
     ``encoding`` forces a text encoding (default: UTF-8, rows with invalid bytes rejected);
     ``id_prefix`` namespaces ids when several sources share a store (e.g. "hd-"); other keyword
     options go to the format reader (``delimiter=`` for CSV, ``currency=`` for Icecat).
+    A row re-sending a soft-deleted product restores it (counted in ``restored``); ``restore=False``
+    rejects such rows instead (field "id").
     """
     t0 = time.perf_counter()
     try:
@@ -179,6 +185,7 @@ def ingest_file(
                 raise IngestError(f"{', '.join(report.files)}: no product rows found")
 
             good: list[ProductIn] = []
+            where: dict[str, tuple[str, int]] = {}  # product id -> (file, row), for rejections after validation
             bad_rows: set[tuple[str, int]] = set()
             t_val = time.perf_counter()
             val_task = bar.task("validating", len(raws))
@@ -187,6 +194,7 @@ def ingest_file(
                     if id_prefix:
                         product = product.model_copy(update={"id": id_prefix + product.id})
                     good.append(product)
+                    where[product.id] = (raw.file, raw.row)
                 else:
                     bad_rows.add((raw.file, raw.row))
                     all_errors.extend(errs)
@@ -196,22 +204,38 @@ def ingest_file(
                                  rejected=len(bad_rows))
             bar.update(val_task, len(raws), t_val)
             report.phases["validate"] = round(time.perf_counter() - t_val, 4)
+            t_store = time.perf_counter()
+            res = UpsertResult()
+            while True:  # with restore=False the store names the deleted ones and writes nothing
+                if strict and all_errors:
+                    report.rejected, report.errors = len(bad_rows), [e.as_dict() for e in all_errors]
+                    job.errors.extend(report.errors)
+                    job.counts.update(rows=report.rows, rejected=report.rejected, skipped=report.skipped)
+                    raise _StrictRejected(f"strict mode: {report.rejected} rows rejected, nothing stored")
+                job.progress(0.8, valid=len(good))
+                bar.print(f"storing {len(good)} products in one transaction…")
+                try:
+                    res = store.upsert_products(good, source=source or _source(path), restore=restore) if good else res
+                    break
+                except DeletedProductsError as exc:
+                    deleted = set(exc.ids)
+                    for pid in exc.ids:
+                        f, row = where[pid]
+                        bad_rows.add((f, row))
+                        all_errors.append(RowError(f, row, "id", f"product {pid!r} was deleted; restore is off "
+                                                   "(--no-restore / restore=false), so it is not brought back", pid))
+                    good = [p for p in good if p.id not in deleted]
             report.rejected = len(bad_rows)
             report.errors = [e.as_dict() for e in all_errors]
             job.errors.extend(report.errors)
             job.counts.update(rows=report.rows, rejected=report.rejected, skipped=report.skipped)
-            if strict and all_errors:
-                raise _StrictRejected(f"strict mode: {report.rejected} rows rejected, nothing stored")
-            job.progress(0.8, valid=len(good))
-            bar.print(f"storing {len(good)} products in one transaction…")
-            t_store = time.perf_counter()
-            res = store.upsert_products(good, source=source or _source(path)) if good else UpsertResult()
             report.phases["store"] = round(time.perf_counter() - t_store, 4)
             report.inserted, report.updated, report.unchanged = res.inserted, res.updated, res.unchanged
+            report.restored = res.restored
             report.stored = bool(good)
             report.seconds = time.perf_counter() - t0
             report.rows_per_s = report.rows / max(report.seconds, 1e-9)
-            job.progress(1.0, inserted=res.inserted, updated=res.updated, unchanged=res.unchanged,
+            job.progress(1.0, inserted=res.inserted, updated=res.updated, unchanged=res.unchanged, restored=res.restored,
                          seconds=round(report.seconds, 3), rows_per_s=round(report.rows_per_s, 1),
                          phases=report.phases)
     except _StrictRejected:

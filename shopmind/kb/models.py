@@ -88,6 +88,12 @@ class UpsertResult(BaseModel):
     unchanged: int = 0
     inserted_ids: list[str] = Field(default_factory=list)
     updated_ids: list[str] = Field(default_factory=list)
+    restored: int = Field(0, description="soft-deleted products the batch brought back (re-sent by a feed)")
+    restored_ids: list[str] = Field(default_factory=list)
+
+    @property
+    def changed_ids(self) -> list[str]:
+        return self.inserted_ids + self.updated_ids + self.restored_ids
 
 
 class ReviewIn(BaseModel):

@@ -16,7 +16,7 @@ import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -39,6 +39,8 @@ from shopmind.kb.models import (
     User,
     UserIn,
 )
+from shopmind.kb.sqlite_privacy import PrivacyMixin
+from shopmind.kb.store import DeletedProductsError, RevisionConflict
 from shopmind.procutil import nice_current_thread
 
 log = logging.getLogger(__name__)
@@ -180,7 +182,7 @@ class _Job:
                 )
 
 
-class SQLiteStore:
+class SQLiteStore(PrivacyMixin):
     """The embedded default knowledge base (``sqlite:///path``)."""
 
     def __init__(self, path: str | Path, url: str | None = None) -> None:
@@ -291,7 +293,7 @@ class SQLiteStore:
         self._local = threading.local()
 
     # -- products -------------------------------------------------------------------------
-    def upsert_products(self, items: Iterable[ProductIn], source: str = "api") -> UpsertResult:
+    def upsert_products(self, items: Iterable[ProductIn], source: str = "api", restore: bool = True) -> UpsertResult:
         batch: dict[str, ProductIn] = {}
         for p in items:
             if p.id in batch:
@@ -306,6 +308,10 @@ class SQLiteStore:
             for part in _chunks(ids):
                 q = f"SELECT * FROM products WHERE id IN ({','.join('?' * len(part))})"
                 existing.update({r["id"]: r for r in c.execute(q, part)})
+            if not restore:
+                deleted = [pid for pid in ids if pid in existing and existing[pid]["status"] == "deleted"]
+                if deleted:
+                    raise DeletedProductsError(deleted)
             rows, revs = [], []
             for pid in ids:
                 p = batch[pid]
@@ -323,14 +329,39 @@ class SQLiteStore:
                     res.inserted_ids.append(pid)
                 else:
                     prev = _product(old)
-                    version, created, op = prev.version + 1, prev.created_at, "update"
+                    version, created = prev.version + 1, prev.created_at
                     before = _snapshot(prev, prev.status)
-                    res.updated += 1
-                    res.updated_ids.append(pid)
+                    if prev.status == "deleted":  # a feed re-sent a deleted product: it comes back
+                        op = "restore"
+                        res.restored += 1
+                        res.restored_ids.append(pid)
+                    else:
+                        op = "update"
+                        res.updated += 1
+                        res.updated_ids.append(pid)
                 rows.append(self._row(p, p.status, h, version, source, created, now, seq))
                 revs.append((pid, version, op, _dumps(before) if before else None, _dumps(after), source, now))
             self._write_rows(c, rows, revs)
         return res
+
+    def patch_product(self, product_id: str, changes: dict[str, Any], expected_rev: int | None = None,
+                      source: str = "api") -> Product:
+        if "id" in changes and changes["id"] != product_id:
+            raise ValueError("id: cannot change a product's id")
+
+        def patched(prev: Product) -> dict[str, Any] | None:
+            if prev.status == "deleted":
+                raise KeyError(f"product {product_id!r} is deleted; restore it first")
+            if expected_rev is not None and prev.version != expected_rev:
+                raise RevisionConflict(product_id, expected_rev, prev.version)
+            data = {**prev.model_dump(include=set(ProductIn.model_fields)), **changes}
+            new = ProductIn.model_validate(data)  # ValidationError: nothing written
+            return None if new.content_hash() == prev_hash(prev) else _snapshot(new, new.status)
+
+        def prev_hash(prev: Product) -> str:
+            return ProductIn.model_validate(prev.model_dump(include=set(ProductIn.model_fields))).content_hash()
+
+        return self._set_state(product_id, patched, "update", source)
 
     @staticmethod
     def _row(p: ProductIn, status: str, h: str, version: int, source: str, created: float,
@@ -352,14 +383,20 @@ class SQLiteStore:
             revs,
         )
 
-    def _set_state(self, product_id: str, snapshot: dict[str, Any], op: str, source: str) -> Product:
-        """Write ``snapshot`` (content + status) as the product's new version, one revision."""
+    def _set_state(self, product_id: str, change: Callable[[Product], dict[str, Any] | None], op: str,
+                   source: str) -> Product:
+        """Read the product, ``change(current)`` -> snapshot (content + status) or None (no change),
+        and write the snapshot as the new version with one revision: all in one transaction, so a
+        concurrent edit is never based on a stale read."""
         now = time.time()
         with self._tx() as c:
             old = c.execute("SELECT * FROM products WHERE id=?", (product_id,)).fetchone()
             if old is None:
                 raise KeyError(f"unknown product id {product_id!r}")
             prev = _product(old)
+            snapshot = change(prev)
+            if snapshot is None:
+                return prev
             status = snapshot.get("status", "active")
             content = {k: v for k, v in snapshot.items() if k in ProductIn.model_fields}
             content["status"] = "draft" if status == "draft" else "active"
@@ -370,9 +407,7 @@ class SQLiteStore:
             rev = (product_id, prev.version + 1, op, _dumps(_snapshot(prev, prev.status)),
                    _dumps(_snapshot(p, status)), source, now)
             self._write_rows(c, [row], [rev])
-        out = self.get_product(product_id, include_deleted=True)
-        assert out is not None
-        return out
+            return _product(c.execute("SELECT * FROM products WHERE id=?", (product_id,)).fetchone())
 
     def get_product(self, product_id: str, include_deleted: bool = False) -> Product | None:
         row = self._r().execute("SELECT * FROM products WHERE id=?", (product_id,)).fetchone()
@@ -403,8 +438,8 @@ class SQLiteStore:
 
     def list_products(self, limit: int = 50, offset: int = 0, brand: str | None = None,
                       category: str | None = None, q: str | None = None,
-                      include_deleted: bool = False) -> list[Product]:
-        sql, args = self._filters(brand, category, q, include_deleted)
+                      include_deleted: bool = False, status: str | None = None) -> list[Product]:
+        sql, args = self._filters(brand, category, q, include_deleted, status)
         rows = self._r().execute(
             f"SELECT * FROM products {sql} ORDER BY id LIMIT ? OFFSET ?", (*args, limit, offset)
         )
@@ -412,9 +447,12 @@ class SQLiteStore:
 
     @staticmethod
     def _filters(brand: str | None, category: str | None, q: str | None,
-                 include_deleted: bool) -> tuple[str, list[Any]]:
+                 include_deleted: bool, status: str | None = None) -> tuple[str, list[Any]]:
         where, args = [], []
-        if not include_deleted:
+        if status:
+            where.append("status=?")
+            args.append(status)
+        elif not include_deleted:
             where.append("status!='deleted'")
         if brand:
             where.append("brand=? COLLATE NOCASE")
@@ -427,7 +465,9 @@ class SQLiteStore:
             args += [f"%{q}%"] * 3
         return ("WHERE " + " AND ".join(where)) if where else "", args
 
-    def count_products(self, include_deleted: bool = False) -> int:
+    def count_products(self, include_deleted: bool = False, status: str | None = None) -> int:
+        if status:
+            return self._r().execute("SELECT COUNT(*) FROM products WHERE status=?", (status,)).fetchone()[0]
         where = "" if include_deleted else "WHERE status!='deleted'"
         return self._r().execute(f"SELECT COUNT(*) FROM products {where}").fetchone()[0]
 
@@ -440,20 +480,12 @@ class SQLiteStore:
         return self._r().execute("SELECT COALESCE(MAX(seq), 0) FROM products").fetchone()[0]
 
     def delete_product(self, product_id: str, source: str = "api") -> Product:
-        p = self.get_product(product_id, include_deleted=True)
-        if p is None:
-            raise KeyError(f"unknown product id {product_id!r}")
-        if p.status == "deleted":
-            return p
-        return self._set_state(product_id, {**_snapshot(p, "deleted")}, "delete", source)
+        return self._set_state(product_id, lambda p: None if p.status == "deleted" else _snapshot(p, "deleted"),
+                               "delete", source)
 
     def restore_product(self, product_id: str, source: str = "api") -> Product:
-        p = self.get_product(product_id, include_deleted=True)
-        if p is None:
-            raise KeyError(f"unknown product id {product_id!r}")
-        if p.status != "deleted":
-            return p
-        return self._set_state(product_id, _snapshot(p, "active"), "restore", source)
+        return self._set_state(product_id, lambda p: None if p.status != "deleted" else _snapshot(p, "active"),
+                               "restore", source)
 
     def history(self, product_id: str) -> list[Revision]:
         rows = self._r().execute("SELECT * FROM revisions WHERE product_id=? ORDER BY rev", (product_id,))
@@ -466,12 +498,14 @@ class SQLiteStore:
         return out
 
     def rollback(self, product_id: str, rev: int, source: str = "api") -> Product:
-        row = self._r().execute(
-            "SELECT after FROM revisions WHERE product_id=? AND rev=?", (product_id, rev)
-        ).fetchone()
-        if row is None:
-            raise KeyError(f"product {product_id!r} has no revision {rev}")
-        return self._set_state(product_id, json.loads(row["after"]), "rollback", source)
+        def target(_: Product) -> dict[str, Any]:
+            row = self._writer.execute(  # inside the transaction: the writer connection
+                "SELECT after FROM revisions WHERE product_id=? AND rev=?", (product_id, rev)).fetchone()
+            if row is None:
+                raise KeyError(f"product {product_id!r} has no revision {rev}")
+            return json.loads(row["after"])
+
+        return self._set_state(product_id, target, "rollback", source)
 
     # -- reviews, documents, users, orders ------------------------------------------------
     def _known_products(self, c: sqlite3.Connection, ids: set[str]) -> set[str]:
@@ -679,6 +713,13 @@ class SQLiteStore:
     def set_meta(self, key: str, value: Any) -> None:
         with self._tx() as c:
             c.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (key, _dumps(value)))
+
+    def update_meta(self, key: str, fn: Callable[[Any], Any], default: Any = None) -> Any:
+        with self._tx() as c:
+            r = c.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+            value = fn(json.loads(r[0]) if r else default)
+            c.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (key, _dumps(value)))
+        return value
 
     # -- support tickets ------------------------------------------------------------------
     def add_ticket(self, ticket: TicketIn) -> Ticket:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from typing import Any, Iterable, Iterator, Protocol
+from typing import Any, Callable, Iterable, Iterator, Protocol
 
 import numpy as np
 
@@ -28,14 +28,40 @@ from shopmind.kb.models import (
 )
 
 
+class RevisionConflict(Exception):
+    """An edit based on a revision of the product that is no longer the current one (HTTP 409)."""
+
+    def __init__(self, product_id: str, expected: int, current: int) -> None:
+        super().__init__(f"product {product_id!r} is at revision {current}, not {expected}: "
+                         "reload it and apply the change again")
+        self.product_id, self.expected, self.current = product_id, expected, current
+
+
+class DeletedProductsError(ValueError):
+    """A batch re-sends soft-deleted products while restoring was not allowed; nothing was written."""
+
+    def __init__(self, ids: list[str]) -> None:
+        super().__init__(f"id: {len(ids)} product(s) were deleted and re-sending them would restore them: "
+                         f"{ids[:5]}; restore them explicitly or allow restore")
+        self.ids = ids
+
+
 class KnowledgeBase(Protocol):
     """Store of record of the shop. Every write is one transaction: all of it or none of it."""
 
     url: str
 
     # -- products (versioned) -------------------------------------------------------------
-    def upsert_products(self, items: Iterable[ProductIn], source: str = "api") -> UpsertResult:
-        """Insert new, update changed (one revision each), skip unchanged; one transaction."""
+    def upsert_products(self, items: Iterable[ProductIn], source: str = "api", restore: bool = True) -> UpsertResult:
+        """Insert new, update changed (one revision each), skip unchanged; one transaction. A re-sent
+        soft-deleted product is counted as ``restored`` (op 'restore'); with ``restore=False`` the
+        batch raises DeletedProductsError instead and writes nothing."""
+
+    def patch_product(self, product_id: str, changes: dict[str, Any], expected_rev: int | None = None,
+                      source: str = "api") -> Product:
+        """Change some fields of an active or draft product, read and written in one transaction.
+        ``expected_rev``: the product's version the change was based on (RevisionConflict when it
+        moved on); KeyError when unknown or deleted; pydantic ValidationError for bad values."""
 
     def get_product(self, product_id: str, include_deleted: bool = False) -> Product | None: ...
 
@@ -52,9 +78,11 @@ class KnowledgeBase(Protocol):
         category: str | None = None,
         q: str | None = None,
         include_deleted: bool = False,
-    ) -> list[Product]: ...
+        status: str | None = None,
+    ) -> list[Product]:
+        """A page of products by id; ``status`` picks one status (active, draft, deleted)."""
 
-    def count_products(self, include_deleted: bool = False) -> int: ...
+    def count_products(self, include_deleted: bool = False, status: str | None = None) -> int: ...
 
     def product_changes(self, after_seq: int = 0) -> tuple[list[Product], int]:
         """Products (deleted ones included) changed after change-sequence ``after_seq``, and the
@@ -129,6 +157,18 @@ class KnowledgeBase(Protocol):
         """Small JSON settings kept with the shop (synonyms, merchandising rules, ...)."""
 
     def set_meta(self, key: str, value: Any) -> None: ...
+
+    def update_meta(self, key: str, fn: Callable[[Any], Any], default: Any = None) -> Any:
+        """Read-modify-write of one setting in one transaction: stores and returns ``fn(current)``
+        (concurrent updates never overwrite each other). ``fn`` may raise to change nothing."""
+
+    def delete_meta(self, prefix: str, match: Callable[[Any], bool] | None = None) -> int:
+        """Delete the settings whose key starts with ``prefix`` (and whose value ``match`` accepts)."""
+
+    # -- personal data --------------------------------------------------------------------
+    def forget_user(self, user_id: str) -> dict[str, int]:
+        """Erase a user's events and tickets, anonymize their orders' personal fields and their user
+        record, in one transaction: {"events", "tickets", "orders", "users", "sessions": [ids]}."""
 
     # -- support tickets ------------------------------------------------------------------
     def add_ticket(self, ticket: TicketIn) -> Ticket:

@@ -5,7 +5,7 @@ synonym list, both kept as JSON in the store's meta settings.
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -44,6 +44,19 @@ def load_rules(store: Any) -> list[MerchRule]:
 
 def save_rules(store: Any, rules: list[MerchRule]) -> None:
     store.set_meta(RULES_KEY, [r.model_dump() for r in rules])
+
+
+def update_rules(store: Any, fn: Callable[[list[MerchRule]], list[MerchRule]]) -> list[MerchRule]:
+    """Read the rules, ``fn(rules)`` -> new rules, write them: one store transaction, so two admins
+    editing at once both keep their change."""
+    out: list[MerchRule] = []
+
+    def change(raw: Any) -> list[dict[str, Any]]:
+        out[:] = fn([MerchRule(**r) for r in raw or []])
+        return [r.model_dump() for r in out]
+
+    store.update_meta(RULES_KEY, change, [])
+    return out
 
 
 def load_synonyms(store: Any) -> list[list[str]]:

@@ -23,6 +23,8 @@ def ingest(
     strict: bool = Form(False, description="All-or-nothing: store nothing when any row is bad."),
     mapping: str | None = Form(None, description='JSON column mapping, e.g. {"name": "title"}.'),
     index: bool = Form(True, description="Refresh enrichment and indexes afterwards."),
+    restore: bool = Form(True, description="Rows re-sending a deleted product restore it (`restored`); "
+                         "false rejects those rows."),
 ) -> dict:
     """Bulk ingest an uploaded catalog file; returns the validation report (rejected rows with reasons)."""
     from shopmind.kb.ingest import IngestError, ingest_file
@@ -40,11 +42,12 @@ def ingest(
             while chunk := file.file.read(1 << 20):
                 fh.write(chunk)
         try:
-            report = ingest_file(shop.store, path, format=format, mapping=cols, strict=strict, source=f"upload:{name}")
+            report = ingest_file(shop.store, path, format=format, mapping=cols, strict=strict, source=f"upload:{name}",
+                                   restore=restore)
         except IngestError as e:
             raise HTTPException(422, detail=f"file: {e}") from e
     out = report.model_dump()
-    if index and report.stored and (report.inserted or report.updated):
+    if index and report.stored and (report.inserted or report.updated or report.restored):
         out["index"] = _start_index(shop)
     return out
 

@@ -15,7 +15,8 @@ from pydantic import ValidationError
 
 from shopmind.api.deps import AdminDep, PrincipalDep, ShopDep
 from shopmind.search.filters import SORTS
-from shopmind.search.merch import SYNONYMS_KEY, MerchRule, check_synonyms, load_rules, load_synonyms, save_rules
+from shopmind.search.merch import (DEFAULT_SYNONYMS, SYNONYMS_KEY, MerchRule, check_synonyms, load_rules, load_synonyms,
+                                   update_rules)
 
 router = APIRouter(prefix="/api", tags=["search"])
 log = logging.getLogger(__name__)
@@ -163,7 +164,27 @@ def put_synonyms(shop: ShopDep, body: dict[str, Any] = Body(..., examples=[{"syn
         groups = check_synonyms(body.get("synonyms"))
     except ValueError as e:
         raise HTTPException(422, detail=str(e)) from e
-    shop.store.set_meta(SYNONYMS_KEY, groups)
+    shop.store.update_meta(SYNONYMS_KEY, lambda _: groups)
+    return _synonyms_changed(shop, groups)
+
+
+@router.post("/search/synonyms", dependencies=[AdminDep])
+def add_synonyms(shop: ShopDep, body: dict[str, Any] = Body(..., examples=[{"group": ["耳机", "headphones"]}])) -> dict[str, Any]:
+    """Add one synonym group to the current ones (read and written in one transaction: concurrent
+    admins adding groups keep each other's)."""
+    try:
+        group = check_synonyms([body.get("group")])[0]
+    except ValueError as e:
+        raise HTTPException(422, detail=str(e).replace("synonym group 0", "group")) from e
+
+    def add(current: Any) -> list[list[str]]:
+        groups = [list(g) for g in (DEFAULT_SYNONYMS if current is None else current)]
+        return groups if group in groups else groups + [group]
+
+    return _synonyms_changed(shop, shop.store.update_meta(SYNONYMS_KEY, add))
+
+
+def _synonyms_changed(shop, groups: list[list[str]]) -> dict[str, Any]:
     shop.search.set_synonyms(groups)
     _forget_cached_searches(shop)
     return {"synonyms": groups}
@@ -178,27 +199,35 @@ def get_rules(shop: ShopDep) -> dict[str, Any]:
 def add_rule(shop: ShopDep, body: dict[str, Any] = Body(..., examples=[
         {"action": "pin", "product_id": "p1", "query": "phone", "position": 1}])) -> dict[str, Any]:
     """Add a merchandising rule: pin (position), boost (factor > 1), bury or hide a product, for one
-    query (normalized match) or for all queries (query omitted)."""
+    query (normalized match) or for all queries (query omitted). Read and written in one transaction:
+    rules added at the same time by two admins are both kept."""
     try:
         rule = MerchRule(**body)
     except ValidationError as e:
         raise HTTPException(422, detail=e.errors(include_url=False, include_context=False)) from e
     if shop.store.get_product(rule.product_id) is None:
         raise HTTPException(422, detail=f"product_id {rule.product_id!r} is not an active product")
-    rules = [r for r in load_rules(shop.store) if r.id != rule.id] + [rule]
-    save_rules(shop.store, rules)
-    shop.search.invalidate_rules()
-    _forget_cached_searches(shop)
+    update_rules(shop.store, lambda rules: [r for r in rules if r.id != rule.id] + [rule])
+    _rules_changed(shop)
     return rule.model_dump()
 
 
 @router.delete("/search/rules/{rule_id}", dependencies=[AdminDep])
 def delete_rule(shop: ShopDep, rule_id: str) -> dict[str, Any]:
-    rules = load_rules(shop.store)
-    kept = [r for r in rules if r.id != rule_id]
-    if len(kept) == len(rules):
-        raise HTTPException(404, detail=f"rule {rule_id!r} not found")
-    save_rules(shop.store, kept)
+    def drop(rules: list[MerchRule]) -> list[MerchRule]:
+        kept = [r for r in rules if r.id != rule_id]
+        if len(kept) == len(rules):
+            raise KeyError(rule_id)  # nothing written
+        return kept
+
+    try:
+        update_rules(shop.store, drop)
+    except KeyError:
+        raise HTTPException(404, detail=f"rule {rule_id!r} not found") from None
+    _rules_changed(shop)
+    return {"deleted": rule_id}
+
+
+def _rules_changed(shop) -> None:
     shop.search.invalidate_rules()
     _forget_cached_searches(shop)
-    return {"deleted": rule_id}
