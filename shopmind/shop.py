@@ -115,6 +115,26 @@ class Shop:
             if hook is not None:
                 hook(list(product_ids))
 
+    def forget_user(self, user_id: str) -> dict[str, Any]:
+        """Erase a user's personal data (``shopmind forget-user``, ``DELETE /api/users/{id}``): their
+        events and those of their anonymous sessions, conversations, tickets and user record are
+        deleted, their orders keep no address or tracking under an anonymous id, and every trained
+        model and the live state drop them. Returns what was removed, by kind."""
+        from shopmind.assistant.assistant import forget_conversations
+
+        erased = self.store.forget_user(user_id)  # first: nothing retrained after this sees them
+        sessions = erased.pop("sessions")
+        assistant = self.__dict__.get("assistant")
+        conversations = (assistant.forget_user(user_id) if assistant is not None
+                         else forget_conversations(self.store, user_id))
+        models = self.recommender.forget_user(user_id, sessions)
+        realtime = self.__dict__.get("realtime")
+        if realtime is not None:
+            models += realtime.forget_user(user_id, sessions)
+        return {"user": user_id, "events": erased["events"], "conversations": conversations,
+                "tickets": erased["tickets"], "orders": erased["orders"], "users": erased["users"],
+                "sessions": len(sessions), "models": models}
+
     def close(self) -> None:
         """Stop the components that run threads (event writer, retraining), then close the store."""
         for name in ("search_workers", "realtime", "assistant", "recommender", "search", "text"):

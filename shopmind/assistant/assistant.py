@@ -61,6 +61,15 @@ _RECO_WORDS = ("any recommendations suggestions suggest ideas idea popular trend
 _RECO_STOP: set[str] | None = None
 
 
+CONV_PREFIX = "assistant.conv."  # + user id (or '-') + '.' + conversation id, in the store's meta
+
+
+def forget_conversations(store: Any, user_id: str) -> int:
+    """Delete a user's stored conversations (masked transcripts and state); how many."""
+    return store.delete_meta(f"{CONV_PREFIX}{user_id}.",
+                             lambda v: isinstance(v, dict) and v.get("user_id") == user_id)
+
+
 @dataclass
 class Conversation:
     id: str
@@ -105,7 +114,14 @@ class Assistant:
     @staticmethod
     def _conv_key(conversation_id: str, user_id: str | None) -> str:
         # keyed by user too: nobody continues (or reads) another user's conversation by guessing its id
-        return f"assistant.conv.{user_id or '-'}.{conversation_id}"
+        return f"{CONV_PREFIX}{user_id or '-'}.{conversation_id}"
+
+    def forget_user(self, user_id: str) -> int:
+        """Drop a user's conversations from memory and the store; how many were stored."""
+        with self._lock:
+            for key in [k for k, c in self._convs.items() if c.user_id == user_id]:
+                del self._convs[key]
+        return forget_conversations(self.store, user_id)
 
     def conversation(self, conversation_id: str, user_id: str | None = None) -> Conversation:
         key = self._conv_key(conversation_id, user_id)

@@ -22,7 +22,7 @@ from shopmind.kb.models import EventIn
 from shopmind.realtime.cache import ResultCache
 from shopmind.realtime.metrics import Histogram, TextWriter
 from shopmind.realtime.state import TYPE_WEIGHT, CoOccurrence, Decayed, Sessions, category_prefixes, session_key
-from shopmind.realtime.swap import ModelSlot, Retrainer, Served, fold_in, interactions_from_store
+from shopmind.realtime.swap import ModelSlot, Retrainer, Served, fold_in, interactions_from_store, model_user
 from shopmind.realtime.validate import check_events
 from shopmind.realtime.writer import GroupCommitWriter
 
@@ -316,6 +316,22 @@ class Realtime:
     def retrain(self) -> bool:
         """Train and swap now (blocking); False when it failed and the last good model stays."""
         return self.retrainer.run_once()
+
+    def forget_user(self, user_id: str, sessions: Iterable[str] = ()) -> list[str]:
+        """Drop an erased user (and their sessions) from the live session state, the served model and
+        the answer cache; which of the first two knew them."""
+        sessions = list(sessions)
+        out = []
+        if self.sessions.forget([session_key(user_id, None), *(session_key(None, s) for s in sessions)]):
+            out.append("realtime.sessions")
+        with self._fold_lock:
+            served = self.slot.get()
+            forget = getattr(served.model, "forget_user", None) if served is not None else None
+            if forget is not None and any([forget(k) for k in [user_id, *(model_user(None, s) for s in sessions)]]):
+                out.append(f"realtime.{served.name}")
+        self.cache.invalidate_tags({f"user:{user_id}", *(f"session:{s}" for s in sessions)})
+        self.cache.invalidate_namespace("recommend")
+        return out
 
     # -- reads ----------------------------------------------------------------------------------------
     def session_items(self, user: str | None = None, session: str | None = None) -> list[str]:

@@ -97,6 +97,11 @@ class Sessions:
         allowed = set(types) if types else None
         return [pid for pid, t, _, _ in items if allowed is None or t in allowed]
 
+    def forget(self, keys: Iterable[str]) -> int:
+        """Drop the live state of these keys (an erased user); how many existed."""
+        with self._lock:
+            return sum(self._d.pop(k, None) is not None for k in keys)
+
     def __len__(self) -> int:
         return len(self._d)
 

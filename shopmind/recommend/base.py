@@ -87,6 +87,24 @@ class Recommender:
         idx = self._to_index(items)
         self._extra_hist[user_id] = np.concatenate([self.history(user_id), idx])
 
+    def forget_user(self, user_id: str) -> bool:
+        """Drop everything the model keeps of one user (history, folded-in items, per-user rows);
+        True when it knew the user. The shared arrays are replaced, never changed in place."""
+        found = user_id in self._extra_hist
+        self._extra_hist = {k: v for k, v in self._extra_hist.items() if k != user_id}
+        u = self.user_index.get(user_id)
+        if u is None:
+            return found
+        a, b = int(self._hist_ptr[u]), int(self._hist_ptr[u + 1])
+        self._hist_items = np.concatenate([self._hist_items[:a], self._hist_items[b:]])
+        self._hist_ptr = np.concatenate([self._hist_ptr[: u + 1], self._hist_ptr[u + 2 :] - (b - a)])
+        self.user_index = {k: (v - 1 if v > u else v) for k, v in self.user_index.items() if k != user_id}
+        self._forget_row(u)
+        return True
+
+    def _forget_row(self, u: int) -> None:
+        """Per-user parameters of row ``u`` (models with user factors drop the row)."""
+
     # ---------------------------------------------------------------- scoring
     @property
     def n_items(self) -> int:

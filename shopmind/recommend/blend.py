@@ -60,6 +60,12 @@ class Blend(Recommender):
         self.train_seconds = sum(m.train_seconds for m in models.values())
         return self
 
+    def forget_user(self, user_id: str) -> bool:
+        found = super().forget_user(user_id)
+        for m in self.models.values():
+            found = m.forget_user(user_id) or found
+        return found
+
     def component_scores(self, histories: list[np.ndarray]) -> dict[str, np.ndarray]:
         return {k: standardize(m.score(histories)) for k, m in self.models.items()}
 

@@ -119,6 +119,11 @@ class BPR(_Factorization):
         self.U = np.asarray(model.user_factors, dtype=np.float32)  # last column: 1
         self._known = None
 
+    def _forget_row(self, u: int) -> None:
+        if u < len(self.U):
+            self.U = np.delete(self.U, u, axis=0)
+        self._known = None
+
     def _known_users(self) -> dict[bytes, int]:
         """Training history (as bytes) -> user row, for histories that match one user's exactly."""
         if getattr(self, "_known", None) is None:

@@ -234,8 +234,9 @@ class RecommendationService:
             return folder / name
         return self.path if legacy is None else self.path.with_suffix(legacy)
 
-    def save(self) -> None:
-        """Write the served models as a new version and switch to it atomically (see modelset)."""
+    def save(self, keep: int = 2) -> None:
+        """Write the served models as a new version and switch to it atomically (see modelset);
+        ``keep``: how many versions stay on disk."""
         with self._lock:
             blend, pop, trend, bought = self.blend, self.pop, self.trend, self.bought
             text_vecs, categories = self.text_vecs, dict(self.categories)
@@ -252,7 +253,26 @@ class RecommendationService:
                 np.savez(self._file(folder, "text"), vectors=text_vecs)
             self._file(folder, "meta").write_text(json.dumps({"categories": categories}), encoding="utf-8")
 
-        self.saved_version = modelset.save_set(self.root, write).name
+        self.saved_version = modelset.save_set(self.root, write, keep=keep).name
+
+    def forget_user(self, user_id: str, sessions: Sequence[str] = ()) -> list[str]:
+        """Drop a user (and their anonymous sessions) from every trained model, save the models as the
+        only version on disk (older versions and the old layout still held the user); the names of
+        the models that knew them."""
+        keys = [user_id, *(f"session:{s}" for s in sessions)]
+        with self._lock:
+            named = {"blend": self.blend, "pop": self.pop, "trend": self.trend, "bought": self.bought}
+            hit = [name for name, m in named.items() if m is not None and any([m.forget_user(k) for k in keys])]
+            if self.blend is not None and "blend" in hit:
+                hit += [f"blend.{name}" for name in self.blend.models]  # type: ignore[attr-defined]
+            if hit:
+                self.version += 1
+                self._reset_caches()
+        if hit:
+            self.save(keep=1)
+            for key in self._FILES:  # the old single-folder layout, superseded by the new version
+                self._file(None, key).unlink(missing_ok=True)
+        return hit
 
     def load(self) -> None:
         """Load the current model set (versioned layout), else the old single-folder layout."""

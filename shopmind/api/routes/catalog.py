@@ -50,8 +50,7 @@ def _need_admin(request: Request, what: str) -> None:
 def _validation_422(e: ValidationError) -> HTTPException:
     err = e.errors()[0]
     field = ".".join(str(x) for x in err["loc"]) or "body"
-    return HTTPException(422, detail={"error": f"{field}: {err['msg']}",
-                                      "errors": [{"field": field, "reason": err["msg"]}]})
+    return HTTPException(422, detail=f"{field}: {err['msg']}")
 
 
 def _conflict(e: RevisionConflict) -> HTTPException:
