@@ -78,7 +78,7 @@ def _email(m: re.Match) -> str:
 
 def _iban(m: re.Match) -> str:
     s = m.group(0)  # the pattern may have taken a word after the IBAN: try the shorter prefixes too
-    cuts = [i for i, c in enumerate(s) if c == " "] if " " in s else list(range(len(s) - 1, 14, -1))
+    cuts = [i for i, c in enumerate(s) if c == " "]  # (an unbroken one ends where the pattern ends)
     for end in [len(s), *sorted(cuts, reverse=True)]:
         if iban_ok(s[:end]):
             return f"[iban ****{_last4(s[:end])}]" + s[end:]

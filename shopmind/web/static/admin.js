@@ -123,7 +123,7 @@ async function loadProducts() {
   const q = $("pf-q").value.trim(); if (q) qs.set("q", q);
   if ($("pf-deleted").checked) qs.set("include_deleted", "true");
   let data;
-  try { data = await api("/api/products?" + qs); } catch (e) { notice(el, errMsg(e), "error"); return; }
+  try { data = await api("/api/products?" + qs, { admin: true }); } catch (e) { notice(el, errMsg(e), "error"); return; }
   el.innerHTML = `<table id="products"><thead><tr><th>${t("col.id")}</th><th>${t("col.title")}</th><th>${t("col.brand")}</th><th>${t("col.price")}</th><th>${t("col.stock")}</th><th>${t("col.version")}</th><th>${t("col.status")}</th><th><span class="sr-only">${t("history")}</span></th></tr></thead><tbody>` +
     data.items.map((p) => `<tr data-id="${h(p.id)}"><td><a href="/product/${encodeURIComponent(p.id)}">${h(p.id)}</a></td><td>${h(p.title)}</td><td>${h(p.brand || "")}</td>
       <td>${fmtPrice(p.price, p.currency)}</td><td>${p.stock ?? ""}</td><td>${p.version}</td><td>${h(p.status)}</td>
