@@ -354,12 +354,9 @@ class SQLiteStore(PrivacyMixin):
                 raise KeyError(f"product {product_id!r} is deleted; restore it first")
             if expected_rev is not None and prev.version != expected_rev:
                 raise RevisionConflict(product_id, expected_rev, prev.version)
-            data = {**prev.model_dump(include=set(ProductIn.model_fields)), **changes}
-            new = ProductIn.model_validate(data)  # ValidationError: nothing written
-            return None if new.content_hash() == prev_hash(prev) else _snapshot(new, new.status)
-
-        def prev_hash(prev: Product) -> str:
-            return ProductIn.model_validate(prev.model_dump(include=set(ProductIn.model_fields))).content_hash()
+            current = prev.model_dump(include=set(ProductIn.model_fields))
+            new = ProductIn.model_validate({**current, **changes})  # ValidationError: nothing written
+            return None if new.model_dump() == current else _snapshot(new, new.status)
 
         return self._set_state(product_id, patched, "update", source)
 
