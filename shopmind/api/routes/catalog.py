@@ -11,7 +11,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Body, Header, HTTPException, Query, Request, Response
 from pydantic import BaseModel, ValidationError
 
-from shopmind.api.deps import AdminDep, ShopDep, require_admin
+from shopmind.api.deps import AdminDep, ShopDep, resolve_principal
 from shopmind.kb.models import Product, ProductIn, Revision, UpsertResult
 from shopmind.kb.store import DeletedProductsError, RevisionConflict
 
@@ -35,11 +35,8 @@ def _product_or_404(shop, product_id: str, include_deleted: bool = False, public
 
 
 def _is_admin(request: Request) -> bool:
-    """Whether the request carries a valid admin key (a wrong key is still a 403)."""
-    if not request.headers.get("x-api-key") and not request.headers.get("authorization"):
-        return False
-    require_admin(request, request.headers.get("x-api-key"))
-    return True
+    """Whether the caller is the admin (a wrong credential is still refused, 401/403)."""
+    return resolve_principal(request).kind == "admin"
 
 
 def _need_admin(request: Request, what: str) -> None:
