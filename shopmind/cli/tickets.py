@@ -9,6 +9,7 @@ import typer
 
 from shopmind.cli import console, emit, fail, get_shop
 from shopmind.kb.models import TicketStatus
+from shopmind.text.pii import mask_optional
 
 app = typer.Typer(help="Support tickets opened by the assistant's human handoff.", no_args_is_help=True)
 
@@ -73,7 +74,7 @@ def set_status(
     """Change a ticket's status, e.g. `shopmind tickets set T-20250601-ABC123 closed --note "refunded"`."""
     shop = get_shop()
     try:
-        t = shop.store.update_ticket(ticket_id, _status(status, "STATUS"), note)
+        t = shop.store.update_ticket(ticket_id, _status(status, "STATUS"), mask_optional(note))
     except KeyError:
         fail(f"ticket {ticket_id!r} not found", 1)
     finally:

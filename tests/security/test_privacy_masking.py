@@ -119,3 +119,26 @@ def test_no_false_positives_on_the_demo_shop():
     changed = [(t, mask_pii(t)) for t in texts if mask_pii(t) != t]
     assert not changed, changed[:10]
     assert len(texts) > 300
+
+
+def test_staff_notes_user_names_and_search_events_are_stored_masked(secure_server, admin):
+    from shopmind.kb.models import TicketIn
+
+    store = secure_server.shop.store
+    store.add_ticket(TicketIn(id="T-privacy-mask", conversation_id="c-mask", reason="handoff"))
+    r = admin.patch("/api/tickets/T-privacy-mask", json={"status": "pending", "note": "called back on 13912345678"})
+    assert r.status_code == 200
+    assert store.get_ticket("T-privacy-mask").notes[-1]["text"] == "called back on [phone ***5678]"
+    assert admin.post("/api/users", json={"id": "u-privacy-mask", "name": "Bo (tel 415-555-0123)"}).status_code == 200
+    assert store.get_user("u-privacy-mask").name == "Bo (tel [phone ***0123])"
+    card = luhn_complete("5", 16)
+    assert admin.get("/api/search", params={"q": f"wallet {card}", "session_id": "s-privacy-mask"}).status_code == 200
+    import time
+
+    deadline = time.time() + 10  # with real time running, a search event joins the next group commit
+    while True:
+        queries = [e.query for e in store.iter_events(types=["search"]) if e.session_id == "s-privacy-mask"]
+        if queries or time.time() > deadline:
+            break
+        time.sleep(0.1)
+    assert queries == [f"wallet [card ****{card[-4:]}]"]

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shopmind.api.deps import AdminDep, ShopDep
 from shopmind.kb.models import Ticket, TicketStatus
+from shopmind.text.pii import mask_optional
 
 router = APIRouter(prefix="/api/tickets", tags=["assistant"], dependencies=[AdminDep])
 
@@ -41,6 +42,6 @@ def get_ticket(shop: ShopDep, ticket_id: str) -> Ticket:
 def update_ticket(shop: ShopDep, ticket_id: str, body: TicketUpdate) -> Ticket:
     """Set a ticket's status (open, pending, closed), optionally with a staff note."""
     try:
-        return shop.store.update_ticket(ticket_id, body.status, body.note)
+        return shop.store.update_ticket(ticket_id, body.status, mask_optional(body.note))  # notes: masked too
     except KeyError:
         raise HTTPException(404, detail=f"ticket {ticket_id!r} not found") from None
