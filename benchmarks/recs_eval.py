@@ -18,6 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from shopmind.procutil import configure_threads  # noqa: E402
+
+configure_threads()
+
 from shopmind.config import data_dir  # noqa: E402
 from shopmind.eval.recs import eval_recs, format_table  # noqa: E402
 from shopmind.recommend.data import load_sequences, movielens_sequences  # noqa: E402

@@ -34,3 +34,30 @@ def ort_session(model: Any) -> Any:
     opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     data = model if isinstance(model, bytes) else model.SerializeToString()
     return ort.InferenceSession(data, opts, providers=["CPUExecutionProvider"])
+
+
+_THREAD_ENV = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
+
+
+def configure_threads() -> None:
+    """The one thread policy, set early by the CLI and serving entry points: BLAS runs single-threaded
+    (it is called from OpenMP loops such as implicit's ALS and from request threads, where a second
+    pool oversubscribes the cores and OpenBLAS prints "Detect OpenMP Loop and this application may
+    hang"); OpenMP and torch keep their own thread counts. Environment variables already set win.
+    Code that wants a parallel BLAS outside any OpenMP loop wraps it in `blas_threads()`."""
+    for name in _THREAD_ENV:
+        os.environ.setdefault(name, "1")
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=int(os.environ["OPENBLAS_NUM_THREADS"]), user_api="blas")
+    except (ImportError, ValueError) as ex:
+        log.warning("thread limits not applied (%s)", ex)
+
+
+def blas_threads(n: int | None = None) -> Any:
+    """A context in which BLAS may use n threads (default: the CPU count, at most 8) — for one large
+    dense operation (EASE's inversion) called outside any OpenMP loop."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=n or min(os.cpu_count() or 1, 8), user_api="blas")

@@ -16,6 +16,9 @@ from rich.table import Table
 from shopmind.config import Settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+from shopmind.procutil import configure_threads  # noqa: E402
+
+configure_threads()  # before numpy/scipy/torch load: one thread policy for every command and `serve`
 
 app = typer.Typer(
     help="shopmind: AI search, recommendations and a shopping assistant on one product knowledge base.",

@@ -58,11 +58,34 @@ def mean(values: Iterable[float]) -> float:
 
 # -- leave-one-out recommendation metrics (vectorized over users) ------------------------------------
 def target_ranks(scores: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """0-based rank of each row's target item: how many items score strictly higher than it."""
+    """0-based rank of each row's target item, ties ranked pessimistically: the number of *other* items
+    scoring at least as high as the target (a constant scorer ranks every target last among its ties,
+    so it scores like chance, not 1.0). A nan target score counts as -inf (never a hit)."""
     s = np.asarray(scores)
     t = np.asarray(targets, dtype=np.int64)
     target_scores = s[np.arange(len(t)), t][:, None]
-    return (s > target_scores).sum(axis=1).astype(np.int64)
+    target_scores = np.where(np.isnan(target_scores), -np.inf, target_scores)
+    return ((s >= target_scores).sum(axis=1) - 1).astype(np.int64)
+
+
+def novelty(exposure: np.ndarray, popularity: np.ndarray, n_users: int) -> float:
+    """Mean self-information -log2(p_i) of the recommended items, weighted by how often each was
+    recommended; p_i = training users of item i / users (unseen items count as one user)."""
+    e = np.asarray(exposure, dtype=np.float64)
+    if e.sum() <= 0 or n_users <= 0:
+        return float("nan")
+    p = np.maximum(np.asarray(popularity, dtype=np.float64), 1.0) / float(n_users)
+    return float((e * -np.log2(np.minimum(p, 1.0))).sum() / e.sum())
+
+
+def gini(exposure: np.ndarray) -> float:
+    """Gini coefficient of exposure over all items: 0 = every item recommended equally often,
+    1 = all recommendations go to one item."""
+    x = np.sort(np.asarray(exposure, dtype=np.float64))
+    n, total = len(x), x.sum()
+    if n == 0 or total <= 0:
+        return float("nan")
+    return float((2.0 * (np.arange(1, n + 1) * x).sum() / (n * total)) - (n + 1.0) / n)
 
 
 def hit_rate(ranks: np.ndarray, k: int) -> float:

@@ -18,6 +18,10 @@ from shopmind.recommend.data import Interactions
 REGISTRY: dict[str, type["Recommender"]] = {}
 
 
+class ModelTooLarge(ValueError):
+    """A model refuses data it cannot fit within its stated memory bound (callers skip it and log why)."""
+
+
 def register(cls: type["Recommender"]) -> type["Recommender"]:
     """Class decorator: make a model loadable by name."""
     REGISTRY[cls.name] = cls
@@ -47,6 +51,9 @@ class Recommender:
         self._extra_hist: dict[str, np.ndarray] = {}
         self.train_seconds = 0.0
         self.train_cpu_seconds = 0.0
+        #: `Interactions.fingerprint()` of the training data and its split parameters (saved in the metadata)
+        self.train_fingerprint: str | None = None
+        self.train_split: dict[str, Any] = {}
 
     def with_params(self, **params: Any) -> "Recommender":
         """A shallow copy sharing the fitted state with different scoring-only parameters."""
@@ -75,6 +82,7 @@ class Recommender:
         )
         self._extra_hist = {}
         self._fit(data)
+        self.train_fingerprint, self.train_split = data.fingerprint(), dict(data.split)
         self.train_seconds = time.perf_counter() - t0
         self.train_cpu_seconds = time.process_time() - c0  # all threads of this process
         return self
@@ -210,7 +218,8 @@ class Recommender:
         path.parent.mkdir(parents=True, exist_ok=True)
         users = sorted(self.user_index, key=self.user_index.get)
         meta = {"name": self.name, "params": self.params, "train_seconds": self.train_seconds,
-                "train_cpu_seconds": self.train_cpu_seconds}
+                "train_cpu_seconds": self.train_cpu_seconds, "train_fingerprint": self.train_fingerprint,
+                "train_split": self.train_split}
         arrays = {f"m_{k}": v for k, v in self._state().items()}
         extra_users = list(self._extra_hist)
         extra = [self._extra_hist[u] for u in extra_users]
@@ -241,6 +250,8 @@ class Recommender:
             model = klass(**meta["params"])
             model.train_seconds = float(meta.get("train_seconds", 0.0))
             model.train_cpu_seconds = float(meta.get("train_cpu_seconds", 0.0))
+            model.train_fingerprint = meta.get("train_fingerprint")  # None: saved before fingerprints
+            model.train_split = dict(meta.get("train_split") or {})
             model.item_ids = [str(x) for x in z["__item_ids__"].tolist()]
             model.item_index = {i: k for k, i in enumerate(model.item_ids)}
             model.user_index = {str(u): k for k, u in enumerate(z["__user_ids__"].tolist())}

@@ -58,6 +58,9 @@ class Blend(Recommender):
         self.params["components"] = {k: dict(m.params) for k, m in models.items()}
         self.params["weights"] = {k: float(self.params["weights"].get(k, 0.0)) for k in models}
         self.train_seconds = sum(m.train_seconds for m in models.values())
+        prints = {m.train_fingerprint for m in models.values()}
+        self.train_fingerprint = prints.pop() if len(prints) == 1 else None  # components on different data: none
+        self.train_split = dict(first.train_split)
         return self
 
     def forget_user(self, user_id: str) -> bool:

@@ -23,6 +23,8 @@ class Interactions:
     timestamps: list[np.ndarray] | None = None
     weights: list[np.ndarray] | None = None
     item_category: list[str | None] | None = None
+    #: how this data was cut from the full interactions (e.g. {"leave_out": 1}); part of the fingerprint
+    split: dict = field(default_factory=dict)
     _item_index: dict[str, int] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -70,7 +72,24 @@ class Interactions:
         seqs = [s[: max(len(s) - cut, 0)] for s in self.sequences]
         ts = None if self.timestamps is None else [t[: max(len(t) - cut, 0)] for t in self.timestamps]
         ws = None if self.weights is None else [w[: max(len(w) - cut, 0)] for w in self.weights]
-        return Interactions(seqs, self.item_ids, self.user_ids, ts, ws, self.item_category, self._item_index)
+        split = {**self.split, "leave_out": int(self.split.get("leave_out", 0)) + cut}
+        return Interactions(seqs, self.item_ids, self.user_ids, ts, ws, self.item_category, split, self._item_index)
+
+    def fingerprint(self) -> str:
+        """sha256 of the interactions (user and item ids, every sequence in order) and the split
+        parameters: a saved model records it, so a model fitted on another split can be refused."""
+        import hashlib
+        import json
+
+        h = hashlib.sha256()
+        h.update(json.dumps(self.split, sort_keys=True).encode())
+        h.update("\x1f".join(self.item_ids).encode("utf-8"))
+        h.update(b"\x1e" + "\x1f".join(self.user_ids).encode("utf-8"))
+        lens = np.array([len(q) for q in self.sequences], dtype=np.int64)
+        h.update(lens.tobytes())
+        if len(self.sequences):
+            h.update(np.concatenate(self.sequences).astype(np.int64).tobytes())
+        return h.hexdigest()
 
 
 def from_lists(

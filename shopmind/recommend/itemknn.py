@@ -13,20 +13,72 @@ from shopmind.recommend.data import Interactions
 from shopmind.recommend.ease import recency_weights
 
 
-def topk_rows(m: np.ndarray, k: int) -> sp.csr_matrix:
-    """Keep the k largest positive entries of each row of a dense matrix (as CSR)."""
-    n = m.shape[0]
-    k = min(k, m.shape[1])
-    idx = np.argpartition(-m, k - 1, axis=1)[:, :k]
-    vals = np.take_along_axis(m, idx, axis=1)
-    keep = vals > 0
-    rows = np.repeat(np.arange(n), k).reshape(n, k)[keep]
-    return sp.csr_matrix((vals[keep], (rows, idx[keep])), shape=m.shape, dtype=np.float32)
+#: entries of one block's co-occurrence product (item rows x all items): bounds the fit's working memory
+BLOCK_NNZ = 8_000_000
+
+
+def topk_sparse(m: sp.csr_matrix, k: int) -> sp.csr_matrix:
+    """Keep the k largest positive entries of each CSR row (ties: lower column first); stays sparse."""
+    m = m.tocsr()
+    lens = np.diff(m.indptr)
+    rows = np.repeat(np.arange(m.shape[0], dtype=np.int64), lens)
+    keep = m.data > 0
+    rows, cols, vals = rows[keep], m.indices[keep], m.data[keep]
+    order = np.lexsort((cols, -vals, rows))
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    starts = np.searchsorted(rows, np.arange(m.shape[0]))
+    sel = np.flatnonzero((np.arange(rows.size) - starts[rows]) < k)
+    out = sp.csr_matrix((vals[sel].astype(np.float32), (rows[sel], cols[sel])), shape=m.shape, dtype=np.float32)
+    out.sort_indices()
+    return out
+
+
+def row_blocks(cost: np.ndarray, budget: int) -> list[tuple[int, int]]:
+    """Consecutive (start, stop) row ranges whose summed cost stays within budget (a row over budget
+    gets a block of its own)."""
+    bounds, start, acc = [], 0, 0
+    for r, c in enumerate(cost.tolist()):
+        if acc and acc + c > budget:
+            bounds.append((start, r))
+            start, acc = r, 0
+        acc += c
+    if start < len(cost):
+        bounds.append((start, len(cost)))
+    return bounds
+
+
+def topk_similarity(x: sp.csr_matrix, k: int, alpha: float, shrink: float,
+                    budget: int = BLOCK_NNZ) -> sp.csr_matrix:
+    """Top-k asymmetric-cosine neighbours per item from a binary user x item matrix, never dense:
+    co-occurrences are computed a block of item rows at a time (``xᵀ[block] @ x``, at most about
+    ``budget`` entries), scaled and cut to k per row before the next block."""
+    n_items = x.shape[1]
+    xt = x.T.tocsr()
+    counts = np.diff(xt.indptr).astype(np.float32)  # users per item (binary x)
+    user_len = np.diff(x.indptr).astype(np.int64)
+    cost = np.asarray(xt @ user_len).ravel().astype(np.int64)  # entries of each item's co-occurrence row
+    pa, pb = np.power(counts, alpha), np.power(counts, 1.0 - alpha)
+    parts = []
+    for i0, i1 in row_blocks(cost, budget):
+        if not cost[i0:i1].any():
+            parts.append(sp.csr_matrix((i1 - i0, n_items), dtype=np.float32))
+            continue
+        c = (xt[i0:i1] @ x).tocsr()
+        r = np.repeat(np.arange(i1 - i0), np.diff(c.indptr))
+        c.data = c.data / (pa[i0 + r] * pb[c.indices] + shrink + 1e-9)
+        c.data[c.indices == i0 + r] = 0.0  # no self-similarity
+        parts.append(topk_sparse(c, k))
+        del c, r
+    return sp.vstack(parts, format="csr", dtype=np.float32) if parts else sp.csr_matrix((0, n_items), dtype=np.float32)
 
 
 @register
 class ItemKNN(Recommender):
-    """score(u, j) = Σ_{i in history} w(i) · sim(i, j), sim = c_ij / (n_i^α n_j^(1-α) + shrink)."""
+    """score(u, j) = Σ_{i in history} w(i) · sim(i, j), sim = c_ij / (n_i^α n_j^(1-α) + shrink).
+
+    Memory: O(interactions + items·k) for the model (top-k neighbours per item, CSR) plus one block of
+    co-occurrences (`BLOCK_NNZ` entries, ~100 MB) while fitting; never items x items. Scoring a batch
+    of histories is dense only in (batch x items)."""
 
     name = "itemknn"
     defaults = {"k": 100, "shrink": 10.0, "alpha": 0.5, "recency": 1.0}
@@ -40,13 +92,8 @@ class ItemKNN(Recommender):
 
     def _fit(self, data: Interactions) -> None:
         x = data.matrix()
-        c = (x.T @ x).toarray().astype(np.float32)
-        np.fill_diagonal(c, 0.0)
-        n = np.asarray(x.sum(axis=0)).ravel().astype(np.float32)
-        a = float(self.params["alpha"])
-        denom = np.power(n, a)[:, None] * np.power(n, 1.0 - a)[None, :] + float(self.params["shrink"]) + 1e-9
-        self.S = topk_rows(c / denom, int(self.params["k"]))
-        self.counts = n
+        self.S = topk_similarity(x, int(self.params["k"]), float(self.params["alpha"]), float(self.params["shrink"]))
+        self.counts = np.bincount(x.indices, minlength=self.n_items).astype(np.float32)
         self._cooc_fit(data)
 
     def _cooc_fit(self, data: Interactions) -> None:
@@ -63,6 +110,7 @@ class ItemKNN(Recommender):
             r, c = r[keep], c[keep]
             m = sp.csr_matrix((np.ones(len(r), np.float32), (r, c)), shape=(self.n_items, self.n_items))
             m = (m + m.T).tocsr()
+            del r, c
         else:
             m = sp.csr_matrix((self.n_items, self.n_items), dtype=np.float32)
         m.sum_duplicates()

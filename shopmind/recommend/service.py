@@ -15,7 +15,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from shopmind.recommend import modelset
-from shopmind.recommend.base import Recommender
+from shopmind.recommend.base import ModelTooLarge, Recommender
 from shopmind.recommend.blend import Blend, standardize
 from shopmind.recommend.content import ContentBased, attribute_matrix, combine, product_tokens
 from shopmind.recommend.data import Interactions, from_lists
@@ -181,13 +181,14 @@ class RecommendationService:
                 text_vecs[rows] = self._text_rows[src]
         comps: dict[str, Recommender] = {}
         for name in models:
-            if name == "ease" and data.n_items > 30000:
-                log.warning("recommend: skipping EASE for %d items (dense item x item)", data.n_items)
-                continue
             params = (sasrec_params or {}) if name == "sasrec" else {}
             if name == "sasrec" and sum(len(s) for s in data.sequences) < 1000:
+                log.info("recommend: skipping sasrec (fewer than 1000 interactions)")
                 continue
-            comps[name] = make(name, **params).fit(data)
+            try:
+                comps[name] = make(name, **params).fit(data)
+            except ModelTooLarge as e:  # refused within its memory bound (e.g. EASE on a large catalog)
+                log.warning("recommend: skipping %s: %s", name, e)
         content = ContentBased().with_features(feats).fit(data)
         comps["content"] = content
         w = {k: 1.0 for k in comps}

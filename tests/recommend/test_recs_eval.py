@@ -30,11 +30,17 @@ def test_eval_recs_ranks_models_as_expected(tmp_path):
     assert rep["users"] == 160
     m = rep["models"]
     for name in ("pop", "itemknn", "ease", "blend"):
-        assert set(m[name]) >= {"hr@10", "ndcg@10", "hr@20", "ndcg@20", "coverage@10", "train_s"}
+        assert set(m[name]) >= {"hr@10", "ndcg@10", "hr@20", "ndcg@20", "coverage@10", "novelty@10", "gini@10",
+                                "train_s"}
         assert 0 <= m[name]["ndcg@10"] <= m[name]["hr@10"] <= m[name]["hr@20"] <= 1
-    # 40 items in 4 clusters of 10, 5-8 seen: any in-cluster model puts the target in its top 10
-    assert m["itemknn"]["hr@10"] == 1.0 and m["ease"]["hr@10"] == 1.0
+        assert 0 <= m[name]["gini@10"] <= 1 and m[name]["novelty@10"] > 0
+    # 40 items in 4 clusters of 10, 5-8 seen: the next item of a cluster walk is predictable, so the
+    # in-cluster models rank it near the top (ties count against them: no free 1.0)
+    assert m["itemknn"]["hr@10"] > 0.9 and m["ease"]["hr@10"] > 0.9
+    assert m["itemknn"]["ndcg@10"] > 0.5
     assert m["pop"]["ndcg@10"] < m["itemknn"]["ndcg@10"]
+    # popularity sends everyone the same items: more concentrated exposure than item-kNN
+    assert m["pop"]["gini@10"] > m["itemknn"]["gini@10"]
     assert m["blend"]["ndcg@10"] >= min(m["itemknn"]["ndcg@10"], m["ease"]["ndcg@10"]) - 1e-9
     assert (tmp_path / "m" / "blend.npz").exists()
 
