@@ -81,7 +81,9 @@ def eval_recs_command(
     params: Optional[str] = typer.Option(None, "--params", help='Fixed hyperparameters, JSON {"ease": {"l2": 500}}'),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Leave-one-out evaluation with full ranking: HR@10/20, NDCG@10/20, coverage, train seconds."""
+    """Leave-one-out evaluation with full ranking: HR@10/20, NDCG@10/20 (ties ranked against the model),
+    coverage@10, novelty@10, Gini of exposure, train seconds. Progress and ETA per model on stderr;
+    models that cannot fit (EASE over 30,000 items) are skipped with the reason."""
     from shopmind.eval.recs import eval_recs, format_table
 
     try:

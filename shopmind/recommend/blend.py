@@ -28,7 +28,9 @@ def standardize(s: np.ndarray) -> np.ndarray:
 
 @register
 class Blend(Recommender):
-    """score = Σ_m weight_m · standardize(score_m). Params: {"components": {name: params}, "weights": {name: w}}."""
+    """score = Σ_m weight_m · standardize(score_m). Params: {"components": {name: params}, "weights": {name: w}}.
+
+    Memory: the sum of its components' bounds."""
 
     name = "blend"
     defaults: dict[str, Any] = {"components": {"ease": {}, "itemknn": {}}, "weights": {"ease": 1.0, "itemknn": 1.0}}

@@ -19,7 +19,7 @@ from shopmind.recommend.ease import recency_weights
 
 def attribute_matrix(tokens: Sequence[Iterable[str]], min_df: int = 1, max_features: int | None = None) -> np.ndarray:
     """Multi-hot TF-IDF rows (L2-normalized) from each item's attribute tokens, e.g. 'brand=acme';
-    `max_features` keeps the most frequent tokens (bounded memory and scoring cost)."""
+    `max_features` keeps the most frequent tokens: the dense result is items x max_features floats."""
     rows = [sorted(set(t)) for t in tokens]
     df = Counter(tok for r in rows for tok in r)
     kept = sorted((t for t, c in df.items() if c >= min_df), key=lambda t: (-df[t], t))[:max_features]
@@ -62,7 +62,9 @@ def combine(parts: Mapping[str, tuple[np.ndarray, float]]) -> np.ndarray:
 
 @register
 class ContentBased(Recommender):
-    """Cosine between the history profile and item feature vectors (set with `with_features`)."""
+    """Cosine between the history profile and item feature vectors (set with `with_features`).
+
+    Memory: the feature matrix, O(items·dims) (the service reduces it to 128 dims); nothing items x items."""
 
     name = "content"
     defaults = {"recency": 0.8}

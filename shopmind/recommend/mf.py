@@ -17,7 +17,9 @@ def _threads(n: int) -> int:
     return n or min(2, os.cpu_count() or 1)
 
 class _Factorization(Recommender):
-    """Shared fold-in and persistence for factor models (item factors `Y`, optional item bias)."""
+    """Shared fold-in and persistence for factor models (item factors `Y`, optional item bias).
+
+    Memory: the interaction matrix plus user and item factors, O(interactions + (users + items)·factors)."""
 
     def _fold_in(self, histories: list[np.ndarray]) -> np.ndarray:
         y = self.Y

@@ -11,7 +11,9 @@ from shopmind.recommend.data import Interactions
 @register
 class Popular(Recommender):
     """Score = number of users per item, or, with `half_life` > 0, a time-decayed interaction count
-    (trending). Without timestamps, the position from the end of each sequence stands in for age."""
+    (trending). Without timestamps, the position from the end of each sequence stands in for age.
+
+    Memory: O(interactions) while counting, one float per item kept."""
 
     name = "pop"
     defaults = {"half_life": 0.0}

@@ -71,7 +71,10 @@ def _left_pad(seqs: list[np.ndarray], length: int) -> np.ndarray:
 
 @register
 class SASRec(Recommender):
-    """Self-attentive sequential recommendation with cross-entropy over the full catalogue."""
+    """Self-attentive sequential recommendation with cross-entropy over the full catalogue.
+
+    Memory: item embeddings and their Adam state, O(items·dim), plus one batch's activations and logits,
+    O(batch·max_len·negatives) (O(batch·max_len·items) with `negatives=0`, the full softmax)."""
 
     name = "sasrec"
     defaults: dict[str, Any] = {
