@@ -104,3 +104,17 @@ def test_eval_recs_cli_prints_no_thread_pool_warnings(tmp_path):
     assert "OpenMP Loop" not in res.stderr and "OpenBLAS is configured" not in res.stderr, res.stderr[-3000:]
     assert "[3/3] als done" in res.stderr and "ETA" in res.stderr
     assert "| novelty@10 | gini@10 |" in res.stdout
+
+
+def test_a_model_over_its_memory_bound_is_skipped_with_its_reason():
+    """EASE over its item limit: reported as skipped (with why), the blend goes on without it."""
+    from shopmind.eval.recs import format_table
+
+    data = make_clusters(n_users=80, seed=6)  # 40 items
+    lines: list[str] = []
+    rep = eval_recs(data, ["itemknn", "ease", "blend"], budget_s=2, log=lines.append,
+                    params={"ease": {"max_items": 30}})
+    assert "40 items is over its limit of 30" in rep["models"]["ease"]["skipped"]
+    assert rep["skipped"]["ease"] == rep["models"]["ease"]["skipped"]
+    assert set(rep["models"]["blend"]["params"]["components"]) == {"itemknn"}
+    assert any("ease: skipped" in s for s in lines) and "| ease | skipped:" in format_table(rep)
