@@ -78,8 +78,9 @@ class ItemKNN(Recommender):
     """score(u, j) = Σ_{i in history} w(i) · sim(i, j), sim = c_ij / (n_i^α n_j^(1-α) + shrink).
 
     Memory: O(interactions + items·k) for the model (top-k neighbours per item, CSR) plus one block of
-    co-occurrences (`BLOCK_NNZ` entries, ~100 MB) while fitting; never items x items. Scoring a batch
-    of histories is dense only in (batch x items)."""
+    co-occurrences while fitting (at most max(`BLOCK_NNZ`, items) entries, ~300 MB with its
+    temporaries); never items x items (500,000 items, 2.5M events: ~1 GB peak RSS, see
+    benchmarks/RESULTS.md). Scoring a batch of histories is dense only in (batch x items)."""
 
     name = "itemknn"
     defaults = {"k": 100, "shrink": 10.0, "alpha": 0.5, "recency": 1.0}
