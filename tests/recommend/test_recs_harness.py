@@ -118,3 +118,21 @@ def test_a_model_over_its_memory_bound_is_skipped_with_its_reason():
     assert rep["skipped"]["ease"] == rep["models"]["ease"]["skipped"]
     assert set(rep["models"]["blend"]["params"]["components"]) == {"itemknn"}
     assert any("ease: skipped" in s for s in lines) and "| ease | skipped:" in format_table(rep)
+
+
+def test_blend_tuning_gives_a_flat_component_no_credit(clusters):
+    """Blend weights are tuned with the same pessimistic ranks: a component scoring every item equal
+    scores 0 alone on validation (it used to score a perfect 1.0 and win)."""
+    from shopmind.recommend.blend import tune_blend
+
+    from shopmind.recommend.popular import Popular
+
+    class Flat(Popular):
+        def score(self, hists):
+            return np.zeros((len(hists), self.n_items), np.float32)
+
+    val, _test = loo_splits(clusters)
+    knn = make("itemknn").fit(val.train)
+    _blend, info = tune_blend({"flat": Flat().fit(val.train), "itemknn": knn}, val)
+    assert info["val_ndcg@10_alone"]["flat"] == 0.0
+    assert info["val_ndcg@10_alone"]["itemknn"] > 0.5 and info["weights"]["itemknn"] > 0
