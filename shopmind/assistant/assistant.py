@@ -43,6 +43,13 @@ NEEDS_ORDER = {"track_order", "track_refund"}
 PRODUCT_INTENTS = {"product_question", "product_search", "recommendation_request", "compare_products"}
 _ORDINALS = [(r"\b(first|1st)\b|第一|第1", 0), (r"\b(second|2nd)\b|第二|第2", 1), (r"\b(third|3rd)\b|第三|第3", 2)]
 _SIMILAR = re.compile(r"\bsimilar\b|\blike (?:this|that|it|the)\b|类似|相似|同款|差不多的", re.I)
+#: a request for a person, anywhere in a message ("转人工。我的身份证号…", "get me a human agent"): it hands
+#: off whatever else the message says, so the shopper is never asked to type it again
+HANDOFF_RE = re.compile(
+    r"转人工|人工客服|人工服务|人工坐席|找人工|要人工|接人工|转接人工|真人|活人|"
+    r"\bhuman\b|\breal (?:person|people|human)\b|\blive (?:agent|person|chat agent|representative)\b|"
+    r"\b(?:an?|the|your|support|service|customer service) (?:agent|representative|rep|operator)\b|"
+    r"\b(?:talk|speak|chat) (?:to|with) (?:a |an |some)?(?:one|body|person|staff|employee)\b", re.I)
 _THANKS = re.compile(r"thank|thx|谢", re.I)
 _BYE = re.compile(r"\bbye\b|goodbye|see you|再见|拜拜|晚安", re.I)
 _SEARCH_NOISE = re.compile(
@@ -184,6 +191,15 @@ class Assistant:
 
         if safety.is_injection(message):
             ans.say(t("injection", lang)).action("refused", reason="prompt_injection")
+        elif safety.is_harmful(message):
+            intent, conf = "harmful_request", 1.0
+            ans.say(t("harmful", lang)).action("refused", reason="harmful")
+        elif HANDOFF_RE.search(message):
+            conf = max(conf, 0.9) if intent == "contact_human_agent" else 0.9
+            intent = "contact_human_agent"
+            if safety.is_abusive(message):
+                ans.say(t("abuse", lang)).action("abuse_flagged")
+            self._handoff(conv, ans, user_id, message)
         else:
             abusive = safety.is_abusive(message)
             if abusive:
@@ -236,9 +252,14 @@ class Assistant:
 
     def _clarify(self, ans: Answer, ranked: list[tuple[str, float]]) -> None:
         lang = ans.lang
-        names = [INTENT_NAMES.get(i, {}).get(lang, i) for i, _ in ranked[:2]]
+        # shoppers read intent names, never labels: an intent without a name is not offered
+        named = [i for i, _ in ranked if i in INTENT_NAMES][:2]
+        if not named:
+            ans.say(t("dont_know", lang))
+            return
+        names = [INTENT_NAMES[i][lang if lang in ("en", "zh") else "en"] for i in named]
         ans.say(t("clarify", lang, options=t("or", lang).join(names)))
-        ans.action("clarify", options=[i for i, _ in ranked[:2]])
+        ans.action("clarify", options=named)
 
     # -- intent handlers --------------------------------------------------------------------
     def _dispatch(self, intent: str, message: str, slots: Slots, conv: Conversation, ans: Answer,

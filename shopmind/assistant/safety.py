@@ -32,6 +32,27 @@ _ABUSE = [
 ABUSE_RE = re.compile("|".join(f"(?:{p})" for p in _ABUSE), re.IGNORECASE)
 
 
+#: requests to harm someone else or the shop: break into another person's account, use stolen cards,
+#: fake evidence for a refund. Answered with a polite refusal, never with a how-to passage.
+_HARMFUL = [
+    r"\b(crack|hack|break into|get into|steal|phish)\w*\b[^.?!]{0,40}\b(someone|somebody|other|another|"
+    r"his|her|their|my (?:ex|wife|husband|boss|friend|neighbou?r)\w*|your (?:site|website|server|database|system))\b",
+    r"\bhack\w*\s+(?:into\s+)?(?:your|the|a|an|this)\s+(?:site|website|server|database|system|shop|store|account)",
+    r"\b(?:account|password)s?\b[^.?!]{0,20}\bwithout (?:the|their|his|her) (?:password|permission|knowing)",
+    r"\b(?:use|using|buy with|pay with)\b[^.?!]{0,15}\bstolen\b|\bcarding\b|\bmoney launder",
+    r"\b(?:fake|forge|doctor|photoshop)\w*\b[^.?!]{0,25}\b(?:photo|picture|receipt|invoice|delivery|order|id|proof|damage)",
+    r"\b(?:scam|defraud|fraud)\w*\b[^.?!]{0,30}\b(?:refund|shop|store|you|seller|customers?)",
+    r"(破解|盗取|盗用|窃取|偷看|偷|黑进|入侵|攻击)[^。？！]{0,8}(别人|他人|其他人|对方|前任|老公|老婆|朋友|网站|系统|服务器|数据库|密码|账号|账户|支付宝|微信)",
+    r"盗号|盗别人|盗刷|(?:骗|诈骗|骗取)[^。？！]{0,6}(退款|钱|优惠|客服)|假订单|伪造|p图骗|刷单|套现|洗钱",
+]
+HARMFUL_RE = re.compile("|".join(f"(?:{p})" for p in _HARMFUL), re.IGNORECASE)
+
+
+def is_harmful(text: str) -> bool:
+    """True when the message asks how to harm another person or the shop (someone's account, fraud)."""
+    return bool(HARMFUL_RE.search(text))
+
+
 def is_injection(text: str) -> bool:
     """True when the text tries to change the assistant's instructions or reach others' data."""
     return bool(INJECTION_RE.search(text))

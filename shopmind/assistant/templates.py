@@ -35,6 +35,10 @@ T: dict[str, dict[str, str]] = {
         "en": "I can't follow instructions that change how I work or that ask for other customers' information. I'm happy to help with your own orders, our policies or our products.",
         "zh": "抱歉，我不能执行改变我工作方式或索取其他客户信息的指令。我可以帮您处理您自己的订单，解答店铺政策或商品问题。",
     },
+    "harmful": {
+        "en": "Sorry, I can't help with that: it could harm someone else or break the law. I'm glad to help with your own account, orders, our policies or our products.",
+        "zh": "抱歉，这个请求可能损害他人或违反法律，我不能提供帮助。我很乐意帮您处理您本人的账户、订单，或解答店铺政策和商品问题。",
+    },
     "abuse": {
         "en": "I understand this is frustrating, and I'm here to help.",
         "zh": "理解您的心情，我会尽力帮您解决问题。",

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from shopmind.assistant import passages
 from shopmind.assistant.retrieval import Hit, HybridIndex
 from shopmind.assistant.safety import mask_pii, strip_injection
 from shopmind.kb.models import Document, Order, Product, TicketIn
@@ -160,7 +161,7 @@ class DocsTool:
 
     def search(self, query: str, intent: str | None = None, lang: str | None = None,
                qvec: np.ndarray | None = None, k: int = 2) -> list[Passage]:
-        """Best documents for ``query`` with their most relevant sentences (in document order)."""
+        """Best documents for ``query`` with the sentences that answer it (the answer first, steps last)."""
         ix = self.index()
         if len(ix) == 0:
             return []
@@ -171,15 +172,20 @@ class DocsTool:
             if qvec is None:
                 qvec = self.encoder.encode_queries([query])[0]
             title_sim = dict(zip(self._docs, (self._titles @ qvec).tolist()))
+        named = passages.topics_named(query)
         for j, (doc_id, _) in enumerate(ix.keys):
             d = self._docs[doc_id]
             if d.topic and d.topic in topics:
                 boost[j] += 0.1
+            if d.topic in named:
+                boost[j] += passages.TOPIC_BONUS
             if lang and d.language and d.language != lang:
                 boost[j] -= 0.15
             if doc_id in title_sim:
                 boost[j] += self.title_weight * min(max((title_sim[doc_id] - 0.8) / 0.15, 0.0), 1.0)
-        hits = ix.query(query, k=12, qvec=qvec, extra_terms=INTENT_TERMS.get(intent or "", ""), boost=boost)
+        extra = f"{INTENT_TERMS.get(intent or '', '')} {passages.expand(query)}".strip()
+        every = ix.query(query, k=len(ix), qvec=qvec, extra_terms=extra, boost=boost)
+        hits = every[:12]
         lexq = ix.lexical_scores(query)
         row = {key: i for i, key in enumerate(ix.keys)}
 
@@ -201,10 +207,12 @@ class DocsTool:
         out = []
         for doc_id, hs in sorted(by_doc.items(), key=lambda kv: -kv[1][0].score)[:k]:
             top = hs[0]
-            chosen = sorted([h for h in hs if h.score >= top.score - 0.12][:2], key=lambda h: h.key[1])
             doc = self._docs[doc_id]
             sents = split_sentences(strip_injection(doc.body))
-            out.append(Passage(doc, [sents[h.key[1]] for h in chosen], top.score, top.dense, title_sim.get(doc_id, 0.0)))
+            # any sentence of the document may answer (the rule with its number), not only the close ones
+            scored = [(h.key[1], h.score) for h in every if h.key[0] == doc_id and h.score >= top.score - 0.3]
+            chosen = passages.choose(query, scored, sents)
+            out.append(Passage(doc, [sents[i] for i in chosen], top.score, top.dense, title_sim.get(doc_id, 0.0)))
         return out
 
 
