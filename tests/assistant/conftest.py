@@ -55,3 +55,17 @@ def kb_store(asst_shop):
 @pytest.fixture(scope="session")
 def assistant(asst_shop):
     return asst_shop.assistant
+
+
+@pytest.fixture(scope="session")
+def demo_docs_assistant(tmp_path_factory, assistant):
+    """An assistant over the demo shop's 42 bilingual policy/FAQ documents."""
+    from shopmind.assistant import Assistant
+    from shopmind.demo import read_demo
+    from shopmind.kb import open_store
+
+    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('demo-docs') / 'kb.sqlite3'}")
+    store.upsert_documents(read_demo("documents"))
+    a = Assistant(store, intents=assistant.intents, encoder=assistant.encoder, persist=False)
+    yield a
+    store.close()

@@ -146,20 +146,6 @@ def test_search_and_recommendations_in_chat_use_the_real_components(asst_shop, a
     assert r["intent"] == "recommendation_request" and len(r["actions"][-1]["product_ids"]) == 3
 
 
-@pytest.fixture(scope="module")
-def demo_docs_assistant(tmp_path_factory, assistant):
-    """An assistant over the demo shop's 42 bilingual policy/FAQ documents."""
-    from shopmind.assistant import Assistant
-    from shopmind.demo import read_demo
-    from shopmind.kb import open_store
-
-    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('demo-docs') / 'kb.sqlite3'}")
-    store.upsert_documents(read_demo("documents"))
-    a = Assistant(store, intents=assistant.intents, encoder=assistant.encoder, persist=False)
-    yield a
-    store.close()
-
-
 @pytest.mark.parametrize("message, doc, words", [
     ("how long do I have to return?", "doc-returns-en", "7 days"),
     ("能开增值税发票吗", "doc-invoice-zh", "增值税专用发票"),
