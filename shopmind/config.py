@@ -20,7 +20,10 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8000
-    admin_key: str | None = Field(default=None, description="API key for write endpoints.")
+    admin_key: str | None = Field(
+        default=None, description="API key for write endpoints (default: generated once per home, kept in "
+        "<home>/admin_key with mode 0600)."
+    )
     events_key: str | None = Field(
         default=None, description="Key (header X-Events-Key) that lets the shop's own server post events for any "
         "user or session. Unset: only the admin key can.")
@@ -64,6 +67,40 @@ class Settings(BaseSettings):
     def ensure_home(self) -> Path:
         self.home.mkdir(parents=True, exist_ok=True)
         return self.home
+
+    def ensure_admin_key(self) -> str:
+        """The admin key: SHOPMIND_ADMIN_KEY when set, else the one stored in the home (made on first use),
+        so it stays the same across restarts."""
+        if self.admin_key:
+            return self.admin_key
+        return stored_admin_key(self.ensure_home() / ADMIN_KEY_FILE)
+
+
+ADMIN_KEY_FILE = "admin_key"
+
+
+def stored_admin_key(path: Path) -> str:
+    """Read the key at ``path``, or create it there (random, readable by the owner only: mode 0600)."""
+    import secrets
+
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+        if key:
+            return key
+    except FileNotFoundError:
+        pass
+    key = secrets.token_urlsafe(24)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(key + "\n")
+    try:
+        os.link(tmp, path)  # never replaces a key another process wrote first
+    except FileExistsError:
+        key = path.read_text(encoding="utf-8").strip()
+    finally:
+        tmp.unlink()
+    return key
 
 
 def data_dir() -> Path:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import secrets
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -43,7 +42,7 @@ def create_app(settings: Settings | None = None, shop: Shop | None = None) -> Fa
     from shopmind.text.pii import install_log_filter
 
     install_log_filter("uvicorn.access")  # search queries in URLs are logged masked
-    app.state.admin_key = shop.settings.admin_key or secrets.token_urlsafe(18)
+    app.state.admin_key = shop.settings.ensure_admin_key()
     app.state.auth = AuthConfig.from_settings(shop.settings, app.state.admin_key)
     app.add_middleware(SessionCookieMiddleware)
 
@@ -85,5 +84,6 @@ def create_app(settings: Settings | None = None, shop: Shop | None = None) -> Fa
         mount_web = None
     if mount_web is not None:
         mount_web(app)
+    from shopmind.api.docs import install_docs; install_docs(app)  # noqa: E702  offline /docs, /redoc
 
     return app

@@ -353,30 +353,43 @@ def serve(
 def demo(
     port: Optional[int] = typer.Option(None, "--port", help="Port (env SHOPMIND_PORT, default 8000)."),
     reset: bool = typer.Option(False, "--reset", help="Start from an empty store."),
-    no_serve: bool = typer.Option(False, "--no-serve", help="Load and index only."),
+    no_serve: bool = typer.Option(False, "--no-serve", help="Load, enrich, index and train in the foreground, "
+                                                            "then exit (no server)."),
 ) -> None:
-    """Load the built-in bilingual demo shop, build what search needs, and serve it (offline), with demo
-    sign-in on (any demo shopper, no password; SHOPMIND_DEMO_SIGN_IN=0 turns it off)."""
-    import secrets
+    """Load the built-in bilingual demo shop and serve it (offline), with demo sign-in on (any demo
+    shopper, no password; SHOPMIND_DEMO_SIGN_IN=0 turns it off).
+
+    The storefront with search is up within seconds; enrichment (sentiment, topics, embeddings), the index
+    refresh and recommendation training go on in a background job (progress bars here, `shopmind jobs`,
+    GET /api/jobs), and pages improve as they land.
+    """
     import shutil
 
-    from shopmind.demo import load_demo
+    from shopmind.demo.start import finish, finish_in_background, prepare
 
     settings = Settings(home=State.home) if State.home else Settings()
     if reset and settings.home.exists():
         shutil.rmtree(settings.home)
-    if not settings.admin_key:
-        settings.admin_key = secrets.token_urlsafe(18)
     if "SHOPMIND_DEMO_SIGN_IN" not in os.environ:  # the demo's shoppers sign in by picking a name
         settings.demo_sign_in = True
+    if "SHOPMIND_SEARCH_WORKERS" not in os.environ:
+        settings.search_workers = 0  # a small shop: worker processes would only compete for the cores
     from shopmind.shop import Shop
 
+    t0 = time.perf_counter()
     shop = Shop(settings)
-    counts = load_demo(shop.store)
-    console.print(f"demo shop loaded into {settings.home}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
-    shop.index(progress=True)
-    if not no_serve:
-        _serve(shop, settings.host, port or settings.port)
+    console.print(f"admin API key: [bold]{settings.ensure_admin_key()}[/bold]  (kept in {settings.home}; "
+                  "SHOPMIND_ADMIN_KEY overrides it)")
+    info = prepare(shop, say=console.print)
+    if no_serve:
+        finish(shop, info["lexical_only"], progress=True)
+        console.print(f"demo shop ready in {settings.home} ({time.perf_counter() - t0:.0f} s)")
+        shop.close()
+        return
+    console.print(f"storefront ready in {time.perf_counter() - t0:.0f} s; enrichment and model training go on "
+                  "in the background (progress below, `shopmind jobs`, GET /api/jobs)")
+    finish_in_background(shop, info["lexical_only"])
+    _serve(shop, settings.host, port or settings.port)
 
 
 def _register_extensions() -> None:

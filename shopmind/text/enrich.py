@@ -23,6 +23,7 @@ STEPS = ("tokens", "entities", "keywords", "topics", "sentiment", "embeddings")
 _VERSIONS = {"tokens": TOKENIZER_VERSION, "entities": "1", "keywords": "1", "topics": "1", "sentiment": "3", "embeddings": "1"}
 _META_TOPICS = "text.topics"
 _META_DF = "text.keywords.df_docs"
+SENTIMENT_BATCH = 32  # products per sentiment batch (~100 reviews)
 
 
 def enrichment_text(p: Any) -> str:
@@ -63,20 +64,21 @@ class _Run:
         return [p for p in self.products if p.id in hashes and done.get(p.id) != hashes[p.id]], hashes
 
     def run_batches(self, step: str, items: list[Any], hashes: dict[str, str],
-                    compute: Callable[[Sequence[Any]], list[Any]], job: Any) -> int:
+                    compute: Callable[[Sequence[Any]], list[Any]], job: Any, batch_size: int | None = None) -> int:
         bar = None
         if self.progress and items:
             from tqdm import tqdm
 
             bar = tqdm(total=len(items), desc=step, unit="product")
         n = 0
-        for batch in _batches(items, self.batch_size):
+        for batch in _batches(items, min(batch_size or self.batch_size, self.batch_size)):
             data = compute(batch)
             self.store.put_enrichment([(p.id, step, hashes[p.id], d) for p, d in zip(batch, data)])
             n += len(batch)
             if bar is not None:
                 bar.update(len(batch))
-            job.progress(min(0.99, len(self.stats) / len(STEPS)))
+            job.progress(min(0.99, (len(self.stats) + n / len(items)) / len(STEPS)), step=step, done=n,
+                         todo=len(items))
         if bar is not None:
             bar.close()
         return n
@@ -181,17 +183,22 @@ def _sentiment(run: _Run, job: Any) -> int:
                 for pid, rs in by_product.items()}
     items, hashes = run.todo("sentiment", payloads)
     analyzer = run.shop.text.sentiment
-    from shopmind.text.sentiment import summarize
+    from shopmind.text.sentiment import rating_decides, summarize
 
     def compute(batch: Sequence[Any]) -> list[Any]:
+        # one model call for the batch's reviews (the encoder batches them); a review whose star rating
+        # decides its polarity only has its aspect clauses scored (the summary is all that is stored)
+        rs = [r for p in batch for r in by_product[p.id]]
+        analyses = iter(analyzer.analyze_many([(f"{r.title}. " if r.title else "") + r.text for r in rs],
+                                              overall=[not rating_decides(r.rating) for r in rs]))
         out = []
         for p in batch:
-            rs = by_product[p.id]
-            analyses = analyzer.analyze_many([(f"{r.title}. " if r.title else "") + r.text for r in rs])
-            out.append(summarize(analyses, [r.rating for r in rs]))
+            mine = by_product[p.id]
+            out.append(summarize([next(analyses) for _ in mine], [r.rating for r in mine]))
         return out
 
-    return run.run_batches("sentiment", items, hashes, compute, job)
+    # small batches: each is committed at once, and the bar and the job's progress move as they land
+    return run.run_batches("sentiment", items, hashes, compute, job, batch_size=SENTIMENT_BATCH)
 
 
 def _embeddings(run: _Run, job: Any) -> int:
@@ -205,7 +212,7 @@ def _embeddings(run: _Run, job: Any) -> int:
         embed_texts(run.store, [ptexts[p.id] for p in batch], enc)
         return [{"model": enc.name, "dim": enc.dim, "key": text_key(ptexts[p.id])} for p in batch]
 
-    return run.run_batches("embeddings", items, hashes, compute, job)
+    return run.run_batches("embeddings", items, hashes, compute, job, batch_size=64)
 
 
 _STEP_FUNCS = {"tokens": _tokens, "entities": _entities, "keywords": _keywords, "topics": _topics,

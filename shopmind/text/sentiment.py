@@ -24,7 +24,8 @@ from shopmind.text.embedclf import EmbeddingClassifier
 from shopmind.text.ensemble import member_from_arrays
 from shopmind.text.normalize import detect_language
 
-__all__ = ["SentimentAnalyzer", "load_model", "default_analyzer", "summarize", "MODELS_DIR", "split_clauses"]
+__all__ = ["SentimentAnalyzer", "load_model", "default_analyzer", "summarize", "rating_decides", "MODELS_DIR",
+           "split_clauses"]
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 TRAIN_HINT = "python benchmarks/text_sentiment.py --train-default"
@@ -88,23 +89,37 @@ class SentimentAnalyzer:
         return cls(load_model(d / "sentiment_zh.npz"), load_model(d / "sentiment_en.npz"))
 
     def score(self, texts: Sequence[str]) -> np.ndarray:
-        """p(positive) per text, each by its language's model, batched per language."""
+        """p(positive) per text, each by its language's model, batched per language; a text that
+        occurs several times is scored once (review clauses repeat: "battery life is great")."""
         texts = list(texts)
-        out = np.zeros(len(texts), np.float32)
-        by_lang: dict[str, list[int]] = {"zh": [], "en": []}
         for i, t in enumerate(texts):
             if not isinstance(t, str):
                 raise TypeError(f"sentiment: text {i} is {type(t).__name__}, expected str")
+        unique = list(dict.fromkeys(texts))
+        scores = np.zeros(len(unique), np.float32)
+        by_lang: dict[str, list[int]] = {"zh": [], "en": []}
+        for i, t in enumerate(unique):
             by_lang[detect_language(t)].append(i)
         for lang, idx in by_lang.items():
             if idx:
-                out[idx] = self.models[lang].predict_proba([texts[i] for i in idx])
-        return out
+                scores[idx] = self.models[lang].predict_proba([unique[i] for i in idx])
+        pos = {t: i for i, t in enumerate(unique)}
+        return scores[[pos[t] for t in texts]] if texts else scores
 
-    def analyze_many(self, texts: Sequence[str]) -> list[dict[str, Any]]:
-        """Per text: label, score, language and aspects [{aspect, polarity, score, text}]."""
+    def analyze_many(self, texts: Sequence[str], overall: Sequence[bool] | None = None) -> list[dict[str, Any]]:
+        """Per text: label, score, language and aspects [{aspect, polarity, score, text}].
+
+        ``overall`` (one flag per text, default all): whether to score the whole text; where False,
+        label and score are None and only the aspect clauses are scored (what ``summarize`` needs for
+        a review whose star rating already decides it)."""
         texts = list(texts)
-        overall = self.score(texts)
+        want = [True] * len(texts) if overall is None else [bool(x) for x in overall]
+        if len(want) != len(texts):
+            raise ValueError(f"analyze_many: {len(texts)} texts but {len(want)} overall flags")
+        scored = [i for i, w in enumerate(want) if w]
+        overall_scores: list[float | None] = [None] * len(texts)
+        for i, s in zip(scored, self.score([texts[i] for i in scored]) if scored else []):
+            overall_scores[i] = float(s)
         clause_refs: list[tuple[int, str, list[str]]] = []
         for i, t in enumerate(texts):
             for c in split_clauses(t):
@@ -113,9 +128,9 @@ class SentimentAnalyzer:
                     clause_refs.append((i, c, asp))
         clause_scores = self.score([c for _, c, _ in clause_refs]) if clause_refs else np.zeros(0)
         results = [
-            {"label": "positive" if s >= POS_THRESHOLD else "negative", "score": round(float(s), 4),
-             "language": detect_language(t), "aspects": []}
-            for t, s in zip(texts, overall)
+            {"label": None if s is None else "positive" if s >= POS_THRESHOLD else "negative",
+             "score": None if s is None else round(s, 4), "language": detect_language(t), "aspects": []}
+            for t, s in zip(texts, overall_scores)
         ]
         for (i, c, asp), s in zip(clause_refs, clause_scores):
             for a in asp:
@@ -129,6 +144,11 @@ class SentimentAnalyzer:
         return self.analyze_many([text])[0]
 
 
+def rating_decides(rating: float | None) -> bool:
+    """A star rating other than 3 decides a review's polarity in ``summarize`` (the model is not asked)."""
+    return rating is not None and rating != 3
+
+
 def summarize(analyses: Iterable[dict[str, Any]], ratings: Iterable[float | None] | None = None, top: int = 3) -> dict[str, Any]:
     """Per-product review summary: share positive (a rating >= 4 / <= 2 decides when given, else the
     model), and the most praised and most complained-about aspects with counts."""
@@ -138,7 +158,7 @@ def summarize(analyses: Iterable[dict[str, Any]], ratings: Iterable[float | None
     praised: Counter[str] = Counter()
     complained: Counter[str] = Counter()
     for a, r in zip(analyses, ratings):
-        if r is not None and r != 3:
+        if rating_decides(r):
             is_pos = r >= 4
         else:
             is_pos = a["label"] == "positive"
