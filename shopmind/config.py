@@ -83,17 +83,19 @@ def stored_admin_key(path: Path) -> str:
     """Read the key at ``path``, or create it there (random, readable by the owner only: mode 0600)."""
     import secrets
 
-    try:
+    exists = path.exists()
+    if exists:
         key = path.read_text(encoding="utf-8").strip()
         if key:
             return key
-    except FileNotFoundError:
-        pass
     key = secrets.token_urlsafe(24)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(key + "\n")
+    if exists:  # an empty file: replace it
+        os.replace(tmp, path)
+        return key
     try:
         os.link(tmp, path)  # never replaces a key another process wrote first
     except FileExistsError:
