@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from shopmind.cli.progress import with_job_bars
 from shopmind.config import Settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -137,7 +138,7 @@ def ingest(
         if r.rejected and r.report_path:
             console.print(f"rejected rows listed in {r.report_path}")
     if (r.inserted or r.updated or r.restored) and r.stored and not no_index:
-        shop.index(progress=not as_json, quiet=as_json)
+        with_job_bars(shop.store, lambda: shop.index(), enabled=not as_json)
     shop.close()
     raise typer.Exit(r.exit_code)
 
@@ -146,8 +147,11 @@ def ingest(
 def index(as_json: bool = typer.Option(False, "--json")) -> None:
     """Build or refresh everything search and recommendations need (enrichment, indexes, models)."""
     shop = get_shop()
-    result = shop.index(progress=not as_json, quiet=as_json)
+    result = with_job_bars(shop.store, lambda: shop.index(), enabled=not as_json)
     emit(result, as_json)
+    if not as_json:
+        console.print("indexed: " + ", ".join(f"{k} {v.get('seconds', 0):.1f} s" for k, v in result.items()
+                                               if isinstance(v, dict)))
     shop.close()
 
 
@@ -382,7 +386,7 @@ def demo(
                   "SHOPMIND_ADMIN_KEY overrides it)")
     info = prepare(shop, say=console.print)
     if no_serve:
-        finish(shop, info["lexical_only"], progress=True)
+        with_job_bars(shop.store, lambda: finish(shop, info["lexical_only"], progress=False))
         console.print(f"demo shop ready in {settings.home} ({time.perf_counter() - t0:.0f} s)")
         shop.close()
         return
