@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	@touch $(STAMP)
 
+# serves within seconds; enrichment and training finish in the background (progress on the terminal)
 demo: install
-	HF_HUB_OFFLINE=1 $(BIN)/shopmind demo
+	HF_HUB_OFFLINE=1 OMP_WAIT_POLICY=PASSIVE $(BIN)/shopmind demo
 
 # Headless Chromium and a CJK font for the browser tests (Debian's packages; Playwright drives the
 # system browser, nothing is downloaded by a test tool).

@@ -103,6 +103,9 @@ def finish_in_background(shop: Any, lexical_only: bool = False, progress: bool =
     """Start the rest (enrichment, index refresh, model training) in a daemon thread."""
 
     def run() -> None:
+        from shopmind.procutil import nice_current_thread
+
+        nice_current_thread(5, "demo background job")  # requests first: the storefront is already up
         result = None
         try:
             result = finish(shop, lexical_only, progress)
