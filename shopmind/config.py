@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import stat
+import threading
 from pathlib import Path
+from typing import Callable
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -77,32 +81,43 @@ class Settings(BaseSettings):
 
 
 ADMIN_KEY_FILE = "admin_key"
+log = logging.getLogger(__name__)
 
 
 def stored_admin_key(path: Path) -> str:
-    """Read the key at ``path``, or create it there (random, readable by the owner only: mode 0600)."""
+    """The admin key kept at ``path`` (made on first use)."""
     import secrets
 
+    return stored_secret(path, lambda: secrets.token_urlsafe(24))
+
+
+def stored_secret(path: Path, make: Callable[[], str]) -> str:
+    """A per-home secret: read from ``path``, or ``make()`` written there first (mode 0600; a file that
+    others can read is set back to 0600 with a warning; an empty one is replaced)."""
     exists = path.exists()
     if exists:
-        key = path.read_text(encoding="utf-8").strip()
-        if key:
-            return key
-    key = secrets.token_urlsafe(24)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            log.warning("%s was readable by others (mode %o); set to 0600", path, mode)
+            path.chmod(0o600)
+        value = path.read_text(encoding="utf-8").strip()
+        if value:
+            return value
+    value = make()
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(key + "\n")
+        f.write(value + "\n")
     if exists:  # an empty file: replace it
         os.replace(tmp, path)
-        return key
+        return value
     try:
-        os.link(tmp, path)  # never replaces a key another process wrote first
+        os.link(tmp, path)  # atomic, never replaces a secret another process wrote first
     except FileExistsError:
-        key = path.read_text(encoding="utf-8").strip()
+        value = path.read_text(encoding="utf-8").strip()
     finally:
         tmp.unlink()
-    return key
+    return value
 
 
 def data_dir() -> Path:

@@ -12,10 +12,8 @@ import base64
 import hashlib
 import hmac
 import logging
-import os
 import re
 import secrets
-import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from shopmind.api.ratelimit import RateLimiter
+from shopmind.config import stored_secret
 
 log = logging.getLogger(__name__)
 
@@ -112,21 +111,7 @@ def load_secret(home: Path, configured: str | None = None) -> bytes:
         return configured.encode("utf-8")
     home.mkdir(parents=True, exist_ok=True)
     path = home / SECRET_FILE
-    if not path.exists():
-        tmp = home / f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_hex(32) + "\n")
-        try:
-            os.link(tmp, path)  # atomic: two processes starting at once end up with one secret
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
-        log.warning("%s was readable by others (mode %o); set to 0600", path, mode)
-        path.chmod(0o600)
+    stored_secret(path, lambda: secrets.token_hex(32))
     secret = path.read_text(encoding="ascii").strip()
     if len(secret) < 32:
         raise ValueError(f"{path}: the token secret is too short; delete the file to generate a new one")
