@@ -7,7 +7,7 @@ knowledge base never loads an encoder or a model.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from shopmind.config import Settings
 from shopmind.kb import open_store
@@ -17,6 +17,12 @@ if TYPE_CHECKING:
 
 
 class Shop:
+    #: set by the API app: catalog changes of more than a few products are indexed by a background
+    #: job (``indexer``) while searches use the current index; off (CLI), they are indexed in place
+    background_indexing = False
+    #: set in the child process of a background index job (``shopmind.indexing``)
+    in_index_job = False
+
     def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
         self.settings = settings or Settings(**overrides)
         self.settings.ensure_home()
@@ -75,24 +81,65 @@ class Shop:
 
         return build(self)
 
-    def index(self, progress: bool = False, quiet: bool = False) -> dict[str, Any]:
+    @cached_property
+    def indexer(self):
+        """The background index job runner of a serving shop (shopmind.indexing: a child process per job)."""
+        from shopmind.indexing import BackgroundIndexer
+
+        return BackgroundIndexer(self)
+
+    def index_in_background(self) -> bool:
+        """Search's hook when the catalog is far ahead of its index: start (or join) a background
+        index job; False when this shop has none (the caller indexes in place)."""
+        if not self.background_indexing:
+            return False
+        self.indexer.request(again=False)
+        return True
+
+    def adopt_index(self, models: bool = True) -> None:
+        """After a background index job (another process): swap in the search index set and (with
+        ``models``) the recommendation models it saved, in the components already running here."""
+        import logging
+
+        engine = self.__dict__.get("search")
+        if engine is not None:
+            engine.adopt_saved_now()
+        recommender = self.__dict__.get("recommender")
+        if models and recommender is not None:
+            try:
+                recommender.load()
+            except (OSError, ValueError) as e:  # none saved yet (e.g. no events): the current ones stay
+                logging.getLogger(__name__).warning("recommendation models not reloaded: %s", e)
+
+    def index(self, progress: bool = False, quiet: bool = False, job: Any = None,
+              stop: Callable[[], bool] | None = None) -> dict[str, Any]:
         """Build or refresh everything search and recommendations need, incrementally.
 
-        Enrichment first (tokens, entities, keywords, topics, sentiment, embeddings: only new or
-        changed products), then the search indexes, then the recommendation models; the whole run is
-        recorded as an ``index`` job with per-step seconds.
+        The search indexes first (new products embedded in batches; a big change builds a new index
+        set and swaps it in), then enrichment (tokens, entities, keywords, topics, sentiment; only new
+        or changed products), then the recommendation models. The run is recorded as an ``index`` job
+        with per-step seconds (``job``: one opened by the caller); ``stop()`` true stops it at the next
+        batch boundary (``Stopped``).
         """
         import time
+        from contextlib import nullcontext
+
+        from shopmind.kb.store import Stopped
 
         show = progress and not quiet
+        stop = stop or (lambda: False)
         steps = (
-            ("enrich", lambda: self.text.enrich(progress=show)),
-            ("search", lambda: self.search.refresh(progress=show)),
+            ("search", lambda: self.search.refresh(progress=show, stop=stop,
+                                                   report=lambda f, msg: job.progress(f / 3, stage=f"search: {msg}"))),
+            ("enrich", lambda: self.text.enrich(progress=show, stop=stop)),
             ("recommend", lambda: self.recommender.refresh(progress=show)),
         )
         results: dict[str, Any] = {}
-        with self.store.job("index") as job:
+        with (nullcontext(job) if job is not None else self.store.job("index")) as job:
             for i, (name, step) in enumerate(steps):
+                if stop():
+                    raise Stopped(f"index job stopped before {name}")
+                job.progress(i / len(steps), state="running", stage=name)
                 t0 = time.perf_counter()
                 out = step()
                 results[name] = {"seconds": round(time.perf_counter() - t0, 3),
@@ -107,6 +154,9 @@ class Shop:
         read the current catalog when they are built.
         """
         if not product_ids:
+            return
+        if self.background_indexing and len(product_ids) > self._fast_changes():
+            self.indexer.request()  # enriched and indexed by the background job
             return
         self.text.enrich(product_ids=list(product_ids))
         for name in ("text", "search", "recommender", "realtime", "assistant"):
@@ -135,9 +185,15 @@ class Shop:
                 "tickets": erased["tickets"], "orders": erased["orders"], "users": erased["users"],
                 "sessions": len(sessions), "models": models}
 
+    @staticmethod
+    def _fast_changes() -> int:
+        from shopmind.search.engine import FAST_FOLLOW
+
+        return FAST_FOLLOW
+
     def close(self) -> None:
-        """Stop the components that run threads (event writer, retraining), then close the store."""
-        for name in ("search_workers", "realtime", "assistant", "recommender", "search", "text"):
+        """Stop the components that run threads (index job, event writer, retraining), then close the store."""
+        for name in ("indexer", "search_workers", "realtime", "assistant", "recommender", "search", "text"):
             closer = getattr(self.__dict__.get(name), "close", None)
             if closer is not None:
                 closer()

@@ -24,6 +24,7 @@ def _field(loc: tuple | list) -> str:
 
 def create_app(settings: Settings | None = None, shop: Shop | None = None) -> FastAPI:
     shop = shop or Shop(settings)
+    shop.background_indexing = True  # a bulk catalog change never blocks a request (shopmind.indexing)
     @asynccontextmanager
     async def lifespan(_: FastAPI):
         yield
@@ -65,9 +66,11 @@ def create_app(settings: Settings | None = None, shop: Shop | None = None) -> Fa
             "store": shop.store.url.split("://")[0],
         }
 
+    from shopmind.api.storage import install_storage_errors
     from shopmind.realtime.metrics import install_metrics
 
     install_metrics(app)
+    install_storage_errors(app)
 
     # the request-heavy routers first: routes are matched in order, once per request
     hot = ("events", "search")

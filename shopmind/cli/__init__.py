@@ -15,6 +15,7 @@ from rich.table import Table
 
 from shopmind.cli.progress import with_job_bars
 from shopmind.config import Settings
+from shopmind.durable import write_json
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from shopmind.procutil import configure_threads  # noqa: E402
@@ -69,12 +70,7 @@ def save_eval_report(name: str, report: dict) -> Path:
     """Keep an evaluation's result as ``<home>/eval/<name>.json`` (shown in the admin console's Evaluation tab)."""
     settings = Settings(home=State.home) if State.home else Settings()
     out = settings.ensure_home() / "eval" / f"{name}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(json.dumps({"saved_at": time.time(), **report}, ensure_ascii=False, indent=2, default=str),
-                   encoding="utf-8")
-    os.replace(tmp, out)
-    return out
+    return write_json(out, {"saved_at": time.time(), **report}, ensure_ascii=False, indent=2, default=str)
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -404,8 +400,17 @@ def _register_extensions() -> None:
 
 
 def main() -> None:
+    from shopmind.kb.storage_errors import storage_full
+
     _register_extensions()
-    app(prog_name="shopmind")
+    try:
+        app(prog_name="shopmind")
+    except Exception as e:  # a full disk is a condition of the machine, not a bug: one line, exit code 2
+        reason = storage_full(e)
+        if reason is None:
+            raise
+        typer.echo(f"error: {reason}", err=True)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,7 +18,7 @@ The two embedding tables are gathered as int8 rows and scaled after the lookup (
 memory than the folded fp32 tables).
 
 ``int8_gemm_model(src)`` returns the path of the derived file, built once per source model (cache key:
-sha256 of the source file + ``VERSION``), written atomically (tmp + ``os.replace``) with a sidecar
+sha256 of the source file + ``VERSION``), written atomically (``shopmind.durable``) with a sidecar
 manifest holding the derived file's sha256, so a corrupt or truncated cached file is rebuilt.
 """
 
@@ -28,11 +28,12 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
+
+from shopmind.durable import atomic_path, write_json
 
 __all__ = ["VERSION", "DEFAULT_NBITS", "cache_dir", "derive_int8_gemm", "int8_gemm_model", "file_sha256"]
 
@@ -218,20 +219,6 @@ def _merge_shared_input(g, nodes: list, extra_init: list, init: dict) -> list:
     return out
 
 
-def _write_private(d: Path, name: str, data: bytes) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=name + ".", suffix=".tmp", dir=d)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it 0600; the cache may be shared by the shop's processes
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return Path(tmp)
-
-
 def _cached_ok(model_path: Path, manifest_path: Path, src_hash: str) -> bool:
     try:
         meta = json.loads(manifest_path.read_text())
@@ -261,15 +248,11 @@ def int8_gemm_model(src: str | os.PathLike, directory: str | os.PathLike | None 
         return model_path
     d.mkdir(parents=True, exist_ok=True)
     data = derive_int8_gemm(src).SerializeToString()
-    tmp = _write_private(d, model_path.name, data)  # never seen half-written by check or other processes
-    try:
+    with atomic_path(model_path) as tmp:  # never seen half-written by check or other processes
+        tmp.write_bytes(data)
         if check is not None:
             check(tmp)
-        os.replace(tmp, model_path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     manifest = {"version": VERSION, "source": str(src), "source_sha256": src_hash,
                 "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-    os.replace(_write_private(d, manifest_path.name, json.dumps(manifest, indent=1).encode()), manifest_path)
+    write_json(manifest_path, manifest, indent=1)
     return model_path

@@ -17,7 +17,8 @@ import numpy as np
 from shopmind.kb.models import Product
 from shopmind.text.normalize import normalize
 from shopmind.text.tokenize import tokenize
-from shopmind.index.persist import atomic_npz, atomic_text, load_meta
+from shopmind.durable import write_npz, write_text
+from shopmind.index.persist import load_meta
 
 FORMAT_VERSION = 1
 
@@ -165,8 +166,8 @@ class Catalog:
             "brands": self.brands.names,
             "categories": self.categories.names,
         }
-        atomic_text(path.with_suffix(".json"), json.dumps(meta, ensure_ascii=False, default=_jsonable))
-        atomic_npz(path.with_suffix(".npz"), {"brand": self.brand[:n], "category": self.category[:n],
+        write_text(path.with_suffix(".json"), json.dumps(meta, ensure_ascii=False, default=_jsonable))
+        write_npz(path.with_suffix(".npz"), {"brand": self.brand[:n], "category": self.category[:n],
                                               "price": self.price[:n], "stock": self.stock[:n],
                                               "created": self.created[:n], "alive": self.alive[:n]})
 

@@ -7,12 +7,12 @@ Updates append rows (and mark old ones deleted) without rebuilding; saved as npz
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 from shopmind.index.int8scan import Int8Scan
-from shopmind.index.persist import atomic_npz, atomic_text, load_meta
+from shopmind.durable import atomic_path, write_npz, write_text
+from shopmind.index.persist import load_meta
 
 
 ANN_THRESHOLD = 50_000
@@ -176,15 +176,14 @@ class DenseIndex:
         self._build_ann()
 
     def save(self, path: Path) -> None:
-        atomic_npz(path.with_suffix(".npz"),
+        write_npz(path.with_suffix(".npz"),
                    {"vectors": self.vectors[: self.n], "has_vec": self.has_vec[: self.n], "alive": self.alive[: self.n]})
         meta = {"format": FORMAT_VERSION, "dim": self.dim, "ann_threshold": self.ann_threshold,
                 "ef": self.ef, "M": self.M, "ann": self.ann is not None}
         if self.ann is not None:
-            tmp_ann = str(path.with_suffix(".hnsw")) + ".tmp"
-            self.ann.save_index(tmp_ann)
-            os.replace(tmp_ann, path.with_suffix(".hnsw"))
-        atomic_text(path.with_suffix(".json"), json.dumps(meta))
+            with atomic_path(path.with_suffix(".hnsw")) as tmp_ann:
+                self.ann.save_index(str(tmp_ann))
+        write_text(path.with_suffix(".json"), json.dumps(meta))
 
     @classmethod
     def load(cls, path: Path) -> "DenseIndex":

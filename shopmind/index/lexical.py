@@ -14,7 +14,8 @@ from typing import Iterable, Sequence
 import numpy as np
 
 import scipy.sparse as sp
-from shopmind.index.persist import atomic_npz, atomic_text, load_meta
+from shopmind.durable import write_npz, write_text
+from shopmind.index.persist import load_meta
 
 FIELDS: tuple[str, ...] = ("title", "brand", "category", "attributes", "description")
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -355,8 +356,8 @@ class LexicalIndex:
             "terms": sorted(self.vocab, key=self.vocab.__getitem__),
             "n": int(self.main.n),
         }
-        atomic_npz(path.with_suffix(".npz"), arrays)
-        atomic_text(path.with_suffix(".json"), json.dumps(meta, ensure_ascii=False))
+        write_npz(path.with_suffix(".npz"), arrays)
+        write_text(path.with_suffix(".json"), json.dumps(meta, ensure_ascii=False))
 
     @classmethod
     def load(cls, path: Path) -> "LexicalIndex":

@@ -5,7 +5,6 @@ store's product change sequence, saved as a versioned folder and switched to by 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import threading
 import time
@@ -14,10 +13,12 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from shopmind.durable import publish_dir, remove_stale, temp_dir, write_json
 from shopmind.index.catalog import Catalog, product_fields
 from shopmind.index.dense import ANN_THRESHOLD, DenseIndex
 from shopmind.index.lexical import LexicalIndex
 from shopmind.kb.models import Product
+from shopmind.kb.store import Stopped
 from shopmind.text.tokenize import TOKENIZER_VERSION
 
 VectorsFn = Callable[[Sequence[Product]], np.ndarray]
@@ -35,14 +36,18 @@ class IndexSet:
         self.encoder_name = encoder_name
         self.lock = threading.RLock()
         self.version = 0  # bumps on every change; caches key on it
+        self.saved_as: str | None = None  # the version folder it was saved as or loaded from
 
     # -- building ------------------------------------------------------------------------------------
     @classmethod
     def build(cls, products: Iterable[Product], vectors_fn: VectorsFn | None = None, seq: int = 0,
               encoder_name: str | None = None, progress: Progress | None = None,
-              ann_threshold: int = ANN_THRESHOLD, batch: int = 2048) -> "IndexSet":
-        """Index all active ``products``; ``vectors_fn`` (may be None: lexical only) embeds them."""
+              ann_threshold: int = ANN_THRESHOLD, batch: int = 2048,
+              stop: Callable[[], bool] | None = None) -> "IndexSet":
+        """Index all active ``products``; ``vectors_fn`` (may be None: lexical only) embeds them,
+        ``batch`` at a time; ``stop()`` true between batches raises ``Stopped``."""
         say = progress or (lambda f, m: None)
+        stop = stop or (lambda: False)
         catalog, docs, prods = Catalog(), [], []
         for p in products:
             if p.status != "active":
@@ -51,6 +56,8 @@ class IndexSet:
             docs.append(product_fields(p))
             prods.append(p)
         say(0.3, f"analyzed {len(prods)} products")
+        if stop():
+            raise Stopped("index build stopped before the lexical index")
         lexical = LexicalIndex()
         lexical.build(docs)
         say(0.4, "lexical index built")
@@ -58,6 +65,8 @@ class IndexSet:
         if vectors_fn is not None:
             parts = []
             for i in range(0, len(prods), batch):
+                if stop():
+                    raise Stopped(f"index build stopped after {i} of {len(prods)} products")
                 parts.append(np.asarray(vectors_fn(prods[i : i + batch]), dtype=np.float32))
                 say(0.4 + 0.5 * min(1.0, (i + batch) / max(len(prods), 1)), f"embedded {min(i + batch, len(prods))}")
             vec = np.concatenate(parts) if parts else np.zeros((0, 1), np.float32)
@@ -113,25 +122,22 @@ class IndexSet:
             if self.lexical.delta_rows or len(self.catalog) != int(self.catalog.live().sum()):
                 self.compact()
             root.mkdir(parents=True, exist_ok=True)
+            remove_stale(root)
             name = f"v{time.time_ns()}"
-            tmp = root / (name + ".tmp")
-            tmp.mkdir()
+            tmp = temp_dir(root / name)
             self.catalog.save(tmp / "catalog")
             self.lexical.save(tmp / "lexical")
             if self.dense is not None:
                 self.dense.save(tmp / "dense")
             meta = {"seq": self.seq, "encoder": self.encoder_name, "tokenizer": TOKENIZER_VERSION,
                     "products": len(self.catalog), "dense": self.dense is not None, "saved_at": time.time()}
-            (tmp / "meta.json").write_text(json.dumps(meta), "utf-8")
-            os.replace(tmp, root / name)
-            ptr = root / (POINTER + ".tmp")
-            ptr.write_text(json.dumps({"current": name}), "utf-8")
-            os.replace(ptr, root / POINTER)
-            for old in root.iterdir():  # keep the current and one previous version
-                if old.is_dir() and old.name not in (name,) and old.name.startswith("v"):
-                    versions = sorted(p.name for p in root.iterdir() if p.is_dir() and p.name.startswith("v"))
-                    if old.name not in versions[-2:] or old.name.endswith(".tmp"):
-                        shutil.rmtree(old, ignore_errors=True)
+            write_json(tmp / "meta.json", meta)
+            publish_dir(tmp, root / name)
+            write_json(root / POINTER, {"current": name})
+            self.saved_as = name
+            versions = sorted(p.name for p in root.iterdir() if p.is_dir() and p.name.startswith("v"))
+            for old in versions[:-2]:  # keep the current and one previous version
+                shutil.rmtree(root / old, ignore_errors=True)
             return root / name
 
     @classmethod
@@ -145,7 +151,9 @@ class IndexSet:
         if meta.get("tokenizer") != TOKENIZER_VERSION:
             return None
         dense = DenseIndex.load(d / "dense") if meta.get("dense") else None
-        return cls(Catalog.load(d / "catalog"), LexicalIndex.load(d / "lexical"), dense, meta["seq"], meta.get("encoder"))
+        ix = cls(Catalog.load(d / "catalog"), LexicalIndex.load(d / "lexical"), dense, meta["seq"], meta.get("encoder"))
+        ix.saved_as = d.name
+        return ix
 
     def nbytes(self) -> dict[str, int]:
         return {

@@ -238,10 +238,16 @@ class SQLiteStore(PrivacyMixin):
             c.execute("BEGIN IMMEDIATE")
             try:
                 yield c
+                c.execute("COMMIT")
             except BaseException:
-                c.execute("ROLLBACK")
+                # SQLite may have rolled back already (e.g. "database or disk is full"): a second
+                # ROLLBACK would fail with "no transaction is active" and hide the real error
+                if c.in_transaction:
+                    try:
+                        c.execute("ROLLBACK")
+                    except sqlite3.Error as e:
+                        log.warning("rollback failed after an error: %s", e)
                 raise
-            c.execute("COMMIT")
 
     def start_checkpointer(self, interval: float = 1.0, nice: int = 0) -> None:
         """Move WAL checkpoints off the committing connection, to a thread of their own.
@@ -766,7 +772,11 @@ class SQLiteStore(PrivacyMixin):
         try:
             yield job
         except BaseException as exc:
-            self._finish_job(job, "failed", f"{type(exc).__name__}: {exc}")
+            try:
+                self._finish_job(job, "failed", f"{type(exc).__name__}: {exc}")
+            except sqlite3.Error as e:  # e.g. the disk is still full: the job's own error is what matters
+                log.warning("job %d (%s) failed with %s: %s; recording that failed too: %s",
+                            job.id, kind, type(exc).__name__, exc, e)
             raise
         self._finish_job(job, "succeeded", None)
 

@@ -195,3 +195,7 @@ class JobHandle(Protocol):
     errors: list[dict[str, Any]]
 
     def progress(self, fraction: float, **counts: Any) -> None: ...
+
+
+class Stopped(Exception):
+    """A job was asked to stop (the server is shutting down); raised between two batches of work."""

@@ -60,6 +60,37 @@ _MODEL_MODULES = {"als": "mf", "bpr": "mf", "itemknn": "itemknn", "ease": "ease"
                   "trending": "popular", "sasrec": "sasrec", "content": "content"}
 
 
+def running(shop) -> "Realtime | None":
+    """The shop's real-time component when it runs; never starts it."""
+    return shop.__dict__.get("realtime")
+
+
+def start(shop) -> "Realtime":
+    """The shop's real-time component, started on first use; a failure to start is logged, kept for
+    ``state`` and raised (RuntimeError naming the cause)."""
+    rt = shop.__dict__.get("realtime")
+    if rt is not None:
+        return rt
+    try:
+        rt = shop.realtime
+    except Exception as e:
+        shop.__dict__["realtime_error"] = f"{type(e).__name__}: {e}"
+        log.exception("real time did not start")
+        raise RuntimeError(f"real time did not start: {type(e).__name__}: {e}") from e
+    shop.__dict__.pop("realtime_error", None)
+    return rt
+
+
+def state(shop) -> dict[str, Any]:
+    """``{"state": "running", ...status}``, ``{"state": "stopped"}`` (not started: the first POST
+    /api/events starts it) or ``{"state": "failed", "error": ...}``; never starts it."""
+    rt = running(shop)
+    if rt is not None:
+        return {"state": "running", **rt.status()}
+    err = shop.__dict__.get("realtime_error")
+    return {"state": "failed", "error": err} if err else {"state": "stopped"}
+
+
 def realtime_settings(shop, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Defaults < store meta 'realtime' (admin-editable) < SHOPMIND_REALTIME_* env < overrides."""
     cfg = dict(DEFAULTS)

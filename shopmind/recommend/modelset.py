@@ -17,25 +17,16 @@ by the next save.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import time
-import uuid
 from pathlib import Path
 from typing import Callable
 
+from shopmind.durable import publish_dir, remove_stale, temp_dir, write_json
+
 POINTER = "current.json"
 _VERSION = re.compile(r"^v(\d{6,})$")
-_TMP_PREFIX = ".tmp-"
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def versions(root: str | Path) -> list[str]:
@@ -64,23 +55,6 @@ def current(root: str | Path) -> Path | None:
     return root / version
 
 
-def _stale(tmp: Path) -> bool:
-    """A temporary folder whose writing process no longer runs (names carry the writer's pid)."""
-    try:
-        pid = int(tmp.name[len(_TMP_PREFIX) :].split("-", 1)[0])
-    except ValueError:
-        return True
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
 def save_set(root: str | Path, write: Callable[[Path], None], keep: int = 2) -> Path:
     """Write a new model set with ``write(folder)`` and make it current atomically; returns its folder.
 
@@ -88,36 +62,19 @@ def save_set(root: str | Path, write: Callable[[Path], None], keep: int = 2) -> 
     dies) the pointer is untouched and the previous set stays current."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
-    for p in root.glob(_TMP_PREFIX + "*"):  # interrupted saves of processes that are gone
-        if _stale(p):
-            shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
-    tmp = root / f"{_TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex}"
-    tmp.mkdir()
+    remove_stale(root)  # interrupted saves of processes that are gone
+    tmp = temp_dir(root / "set")
     try:
         write(tmp)
-        files = sorted(p.name for p in tmp.iterdir() if p.is_file())
-        for name in files:
-            _fsync(tmp / name)
-        existing = versions(root)
-        n = int(existing[-1][1:]) + 1 if existing else 1
-        while True:  # another writer may take a number first: rename fails then, try the next one
-            final = root / f"v{n:06d}"
-            try:
-                os.rename(tmp, final)  # fails on an existing non-empty folder
-                break
-            except OSError:
-                if not final.exists():
-                    raise
-                n += 1
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _fsync(root)
-    ptr_tmp = root / f"{_TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex}.json"
-    ptr_tmp.write_text(json.dumps({"version": final.name, "saved_at": time.time(), "files": files}), encoding="utf-8")
-    _fsync(ptr_tmp)
-    os.replace(ptr_tmp, root / POINTER)
-    _fsync(root)
+    files = sorted(p.name for p in tmp.iterdir() if p.is_file())
+    existing = versions(root)
+    n = int(existing[-1][1:]) + 1 if existing else 1
+    # another writer may take a number first: the rename fails then, and the next number is tried
+    final = publish_dir(tmp, root / f"v{n:06d}", lambda f: root / f"v{int(f.name[1:]) + 1:06d}")
+    write_json(root / POINTER, {"version": final.name, "saved_at": time.time(), "files": files})
     for old in versions(root)[:-keep] if keep > 0 else []:
         if old != final.name:
             shutil.rmtree(root / old, ignore_errors=True)

@@ -29,8 +29,13 @@ def build(shop: Any, save: bool = True) -> SearchEngine:
         ix = IndexSet.load(root)
         assert ix is not None
     engine = SearchEngine(shop.store, ix, encoder, load_ranker(shop.settings.home), index_dir=root)
-    if save:
-        engine.refresh()
-    else:
+    if not save:  # a search worker: adopts the index sets the serving process saves
+        engine.adopt_saved = True
         engine.follow()
+    else:  # big catalog changes go to the shop's background indexer when it has one (a server)
+        engine.on_behind = shop.index_in_background
+        if shop.background_indexing:
+            engine.follow()
+        elif not shop.in_index_job:  # an index job refreshes it next, with its stop and progress
+            engine.refresh()
     return engine

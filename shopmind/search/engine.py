@@ -1,13 +1,18 @@
 """The search engine: query understanding -> BM25 + dense retrieval under filters -> RRF fusion ->
 LightGBM re-ranking -> merchandising rules -> sort, facets, pagination (and explain).
 
-It follows the store's product change sequence before every search, so a product added or edited
-through the API is searchable on the next query.
+It follows the store's product change sequence before every search: a few changed products (an edit
+through the API) are folded in at once and searchable on the next query; a bigger change (a bulk
+upload) is left to the shop's background indexer, which builds a new index set off to the side
+(``rebuild``) and swaps it in (``install``) while searches keep answering from the current one. An
+engine that does not write the index files (a search worker) adopts the newer saved set instead.
 """
 
 from __future__ import annotations
 
 import gc
+import json
+import logging
 import math
 import warnings
 import threading
@@ -18,7 +23,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from shopmind.index.manager import IndexSet
+from shopmind.index.dense import ANN_THRESHOLD
+from shopmind.index.manager import POINTER, IndexSet
 from shopmind.kb.models import Product
 from shopmind.search import features as feat
 from shopmind.search import filters as flt
@@ -29,7 +35,13 @@ from shopmind.search.ranker import DEFAULT_MODEL, Ranker
 from shopmind.search.spell import Speller
 from shopmind.text.normalize import normalize
 
+log = logging.getLogger(__name__)
+
 METHODS = ("bm25", "dense", "hybrid", "ranked")
+#: at most this many product changes are folded in on the request path (embedding a few product texts
+#: takes milliseconds); more are left to the background indexer while searches use the current index
+FAST_FOLLOW = 64
+REBUILD_BATCH = 256  # products embedded per batch by ``rebuild`` (a stop request waits for at most one)
 EVENT_WEIGHTS = {"view": 1.0, "click": 2.0, "add_to_cart": 4.0, "purchase": 8.0, "rate": 1.0}
 
 
@@ -60,6 +72,15 @@ class SearchEngine:
         self._dirty = False
         self._rowinfo: dict[int, Any] = {}  # per-row title data of the ranker features (features.compute)
         self._qvecs: OrderedDict[str, np.ndarray] = OrderedDict()  # recent query vectors (LRU)
+        #: called (at most once a second) when the catalog is ahead of the index by more than
+        #: FAST_FOLLOW changes; True: a background indexer will build a new index set (the shop's,
+        #: set by ``shopmind.search.build``); False or unset: the changes are folded in here
+        self.on_behind: Callable[[], bool] | None = None
+        #: a read-only engine (search worker) adopts index sets saved by the serving process
+        self.adopt_saved = False
+        self._behind_at, self._behind_ok = 0.0, False
+        self._saved_checked = 0.0
+        self._loading = False
         self._update_vocab()
         # the index structures are long-lived: keep the cyclic GC from rescanning them on every
         # collection (a full pass over millions of objects is a 100 ms pause in the middle of a query)
@@ -84,41 +105,32 @@ class SearchEngine:
 
     def _update_vocab(self) -> None:
         """Add catalog words/names of rows indexed since the last call to the speller and gazetteer."""
-        cat = self.ix.catalog
-        sp, gz = self.parser.speller, self.parser.gazetteer
-        for row in range(self._vocab_rows, len(cat)):
-            if not cat.alive[row]:
-                continue
-            sp.add_text(cat.titles[row])
-            b = cat.brands.names[cat.brand[row]] if cat.brand[row] else ""
-            if b:
-                sp.add_text(b)
-                gz.add(b, "brand", b)
-                sp.protected.update(normalize(b).split())
-            c = cat.categories.names[cat.category[row]] if cat.category[row] else ""
-            if c:
-                leaf = c.split(">")[-1].strip()
-                sp.add_text(c)
-                gz.add(leaf, "category", leaf)
-            for a, v in cat.attrs[row].items():
-                if is_color_attr(a) and isinstance(v, str):
-                    for part in normalize(v).replace("/", ",").split(","):
-                        col = COLORS.get(part.strip())
-                        if col:
-                            gz.colors.add(col)
-        self._vocab_rows = len(cat)
+        self._vocab_rows = _add_vocab(self.ix, self.parser, self._vocab_rows)
 
     # -- keeping up with the store -----------------------------------------------------------------------
-    def follow(self) -> int:
-        """Fold product changes since the index's sequence number in; returns how many products changed."""
+    def follow(self, limit: int | None = FAST_FOLLOW) -> int:
+        """Fold product changes since the index's sequence number in; returns how many products changed.
+
+        With more than ``limit`` changes pending nothing is folded in here: ``on_behind`` asks the
+        background indexer for a new index set and searches go on with this one meanwhile."""
         if self.store is None:
             return 0
+        if self.adopt_saved:
+            self._adopt_newer_saved()
+        base = self.ix.seq
+        seq = self.store.change_seq()
+        if seq <= base:
+            return 0
+        if limit is not None and seq - base > limit and self._defer():  # (an upper bound of the changes)
+            return 0
+        changed, newest = self.store.product_changes(base)
+        if limit is not None and len(changed) > limit and self._defer():
+            return 0
+        vecs = self._vectors_of([p for p in changed if p.status == "active"])  # outside the lock
         with self.lock:
-            seq = self.store.change_seq()
-            if seq <= self.ix.seq:
+            if self.ix.seq >= newest:  # another thread folded these in meanwhile
                 return 0
-            changed, newest = self.store.product_changes(self.ix.seq)
-            n = self.ix.apply(changed, self.vectors_fn(), seq=newest)
+            n = self.ix.apply(changed, (lambda _prods: vecs) if vecs is not None else None, seq=newest)
             self._dirty = True
             self._rowinfo = {}  # rows changed: their title data is computed again on use
             if self.ix.needs_compaction():
@@ -127,17 +139,122 @@ class SearchEngine:
             self._update_vocab()
             return n
 
-    def refresh(self, progress: bool = False) -> dict[str, Any]:
-        """What `shopmind index` runs: follow the catalog, then persist the indexes when they changed."""
+    def _vectors_of(self, products: list[Product]) -> np.ndarray | None:
+        fn = self.vectors_fn()
+        if fn is None or self.ix.dense is None or not products:
+            return None
+        return np.asarray(fn(products), dtype=np.float32)
+
+    def _defer(self) -> bool:
+        """Whether many pending changes are left to the background (a worker: always; else when
+        ``on_behind()`` says a background indexer took them) instead of being folded in here."""
+        if self.adopt_saved:
+            return True
+        if self.on_behind is None:
+            return False
+        now = time.monotonic()
+        if now - self._behind_at >= 1.0:  # asked at most once a second
+            self._behind_at = now
+            try:
+                self._behind_ok = bool(self.on_behind())
+            except Exception:  # noqa: BLE001 - folded in here instead
+                log.exception("could not ask for a new search index")
+                self._behind_ok = False
+        return self._behind_ok
+
+    def _adopt_newer_saved(self) -> None:
+        """Load the index set the serving process saved, if newer, in a thread (checked at most
+        twice a second)."""
+        now = time.monotonic()
+        if self.index_dir is None or self._loading or now - self._saved_checked < 0.5:
+            return
+        self._saved_checked = now
+        try:
+            name = json.loads((self.index_dir / POINTER).read_text("utf-8"))["current"]
+        except (OSError, ValueError, KeyError) as e:
+            log.warning("search index pointer unreadable: %s", e)
+            return
+        if name == self.ix.saved_as:
+            return
+        self._loading = True
+
+        def load() -> None:
+            try:
+                self.adopt_saved_now()
+            except Exception:  # noqa: BLE001 - searching goes on with the current index
+                log.exception("could not load the saved search index %s", name)
+            finally:
+                self._loading = False
+
+        threading.Thread(target=load, name="shopmind-index-adopt", daemon=True).start()
+
+    def adopt_saved_now(self) -> bool:
+        """Load the saved index set and swap it in when it is newer than this one; True when swapped."""
+        if self.index_dir is None:
+            return False
+        new = IndexSet.load(self.index_dir)
+        if new is None or new.encoder_name != self.ix.encoder_name:
+            return False
+        if new.seq <= self.ix.seq:
+            self.ix.saved_as = new.saved_as  # not newer than what this engine followed to
+            return False
+        self.install(new)
+        return True
+
+    def install(self, new: IndexSet) -> None:
+        """Swap ``new`` in as the serving index set: its vocabulary is built first, outside the lock,
+        so searches wait only for the swap itself."""
+        parser = QueryParser(Speller(), Gazetteer(), self.parser.synonym_groups)
+        rows = _add_vocab(new, parser, 0)
+        with self.lock:
+            new.version = self.ix.version + 1  # result caches key on it
+            self.ix, self.parser, self._vocab_rows = new, parser, rows
+            self._rowinfo = {}
+            self._rating = None
+            self._pop_version = -1
+            self._dirty = False
+        gc.freeze()  # the new structures are long-lived too (see __init__)
+
+    def rebuild(self, stop: Callable[[], bool] | None = None,
+                report: Callable[[float, str], None] | None = None) -> dict[str, Any]:
+        """A new index set of the whole catalog, built off to the side (products embedded in batches
+        through the vector cache), saved, then swapped in; searches use the current one meanwhile.
+        Changes stored during the build are folded in after the swap (a few) or built again (many)."""
+        t0 = time.perf_counter()
+        threshold = self.ix.dense.ann_threshold if self.ix.dense is not None else ANN_THRESHOLD
+        rounds = 0
+        while True:
+            rounds += 1
+            seq = self.store.change_seq()
+            new = IndexSet.build(self.store.iter_products(), self.vectors_fn(), seq=seq,
+                                 encoder_name=self.ix.encoder_name, batch=REBUILD_BATCH, stop=stop,
+                                 ann_threshold=threshold, progress=report)
+            saved = new.save(self.index_dir) if self.index_dir is not None else None
+            self.install(new)
+            if self.store.change_seq() - new.seq <= FAST_FOLLOW or rounds >= 3:
+                break
+        caught_up = self.follow(limit=None)
+        if caught_up and self.index_dir is not None:
+            self.save()
+        return {"mode": "rebuild", "rounds": rounds, "products": int(new.catalog.live().sum()),
+                "caught_up": caught_up, "seconds": round(time.perf_counter() - t0, 3),
+                "saved": saved.name if saved else None, "ann": bool(new.dense and new.dense.uses_ann)}
+
+    def refresh(self, progress: bool = False, stop: Callable[[], bool] | None = None,
+                report: Callable[[float, str], None] | None = None) -> dict[str, Any]:
+        """What `shopmind index` and the background indexer run: a few changes are folded in, many
+        make a new index set (``rebuild``); then the indexes are persisted when they changed."""
+        if self.store is not None and self.store.change_seq() - self.ix.seq > FAST_FOLLOW:
+            return self.rebuild(stop, report)
         with self.lock:
             before = self.ix.version
-            changed = self.follow()
+            changed = self.follow(limit=None)
             saved = None
             if self.ix.version != before or self._dirty:
                 saved = self.save()
                 self._dirty = False
             return {"changed": changed, "products": int(self.ix.catalog.live().sum()),
-                    "saved": str(saved) if saved else None, "ann": bool(self.ix.dense and self.ix.dense.uses_ann)}
+                    "saved": saved.name if saved else None, "ann": bool(self.ix.dense and self.ix.dense.uses_ann)}
 
     def products_changed(self, product_ids: list[str]) -> None:
         """Shop hook: products were added/edited/deleted — make them searchable now."""
@@ -554,6 +671,34 @@ class SearchEngine:
             top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
             self._pq_cache = (now, top)
         return self._pq_cache[1]
+
+
+def _add_vocab(ix: IndexSet, parser: QueryParser, start: int) -> int:
+    """Add the catalog words and names of rows ``start..`` of ``ix`` to the parser's speller and
+    gazetteer; returns the next row to add."""
+    cat = ix.catalog
+    sp, gz = parser.speller, parser.gazetteer
+    for row in range(start, len(cat)):
+        if not cat.alive[row]:
+            continue
+        sp.add_text(cat.titles[row])
+        b = cat.brands.names[cat.brand[row]] if cat.brand[row] else ""
+        if b:
+            sp.add_text(b)
+            gz.add(b, "brand", b)
+            sp.protected.update(normalize(b).split())
+        c = cat.categories.names[cat.category[row]] if cat.category[row] else ""
+        if c:
+            leaf = c.split(">")[-1].strip()
+            sp.add_text(c)
+            gz.add(leaf, "category", leaf)
+        for a, v in cat.attrs[row].items():
+            if is_color_attr(a) and isinstance(v, str):
+                for part in normalize(v).replace("/", ",").split(","):
+                    col = COLORS.get(part.strip())
+                    if col:
+                        gz.colors.add(col)
+    return len(cat)
 
 
 def load_ranker(home: Path | None) -> Ranker | None:

@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
+from shopmind.durable import atomic_path
 from shopmind.search import treeonnx
 from shopmind.search.features import FEATURES
 
@@ -108,9 +109,8 @@ class Ranker:
     def save(self, path: str | Path) -> Path:
         p = Path(path)
         p.parent.mkdir(parents=True, exist_ok=True)
-        tmp = p.with_name(p.name + ".tmp")
-        self.booster.save_model(str(tmp))
-        tmp.replace(p)
+        with atomic_path(p) as tmp:
+            self.booster.save_model(str(tmp))
         return p
 
     @classmethod

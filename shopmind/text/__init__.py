@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from functools import cached_property
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from shopmind.text.normalize import detect_language, normalize
 from shopmind.text.tokenize import add_words, tokenize
@@ -80,10 +80,10 @@ class TextToolkit:
         return self.sentiment.analyze(text)
 
     def enrich(self, product_ids: Iterable[str] | None = None, steps: Iterable[str] | None = None,
-               progress: bool = False) -> dict[str, Any]:
+               progress: bool = False, stop: Callable[[], bool] | None = None) -> dict[str, Any]:
         from shopmind.text.enrich import enrich
 
-        return enrich(self.shop, product_ids=product_ids, steps=steps, progress=progress)
+        return enrich(self.shop, product_ids=product_ids, steps=steps, progress=progress, stop=stop)
 
     def topics(self) -> dict[str, Any]:
         """category -> {n, topics: [{topic, words, weight}]} from the last enrichment."""

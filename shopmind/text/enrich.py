@@ -14,6 +14,7 @@ import time
 from collections import defaultdict
 from typing import Any, Callable, Iterable, Sequence
 
+from shopmind.kb.store import Stopped
 from shopmind.text.keywords import document_frequencies, fit_topics, keywords
 from shopmind.text.tokenize import TOKENIZER_VERSION, tokenize
 
@@ -44,8 +45,10 @@ def _batches(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
 class _Run:
     """State of one enrich run: the shop, its products and per-step statistics."""
 
-    def __init__(self, shop: Any, product_ids: Iterable[str] | None, progress: bool, batch_size: int) -> None:
+    def __init__(self, shop: Any, product_ids: Iterable[str] | None, progress: bool, batch_size: int,
+                 stop: Callable[[], bool] | None = None) -> None:
         self.shop, self.store = shop, shop.store
+        self.stop = stop or (lambda: False)
         self.progress, self.batch_size = progress, batch_size
         if product_ids is None:
             self.products = list(self.store.iter_products())
@@ -72,6 +75,8 @@ class _Run:
             bar = tqdm(total=len(items), desc=step, unit="product")
         n = 0
         for batch in _batches(items, min(batch_size or self.batch_size, self.batch_size)):
+            if self.stop():
+                raise Stopped(f"enrichment stopped during {step} after {n} of {len(items)} products")
             data = compute(batch)
             self.store.put_enrichment([(p.id, step, hashes[p.id], d) for p, d in zip(batch, data)])
             n += len(batch)
@@ -220,9 +225,10 @@ _STEP_FUNCS = {"tokens": _tokens, "entities": _entities, "keywords": _keywords, 
 
 
 def enrich(shop: Any, product_ids: Iterable[str] | None = None, steps: Iterable[str] | None = None,
-           progress: bool = False, batch_size: int = 1000) -> dict[str, Any]:
+           progress: bool = False, batch_size: int = 1000, stop: Callable[[], bool] | None = None) -> dict[str, Any]:
     """Run enrichment steps (default: all, in order) for all active products or ``product_ids``;
-    returns per-step {processed, seconds, per_s} and the job id."""
+    returns per-step {processed, seconds, per_s} and the job id. ``stop()`` true between two batches
+    raises ``Stopped`` (what was stored stays; the next run does the rest)."""
     chosen = list(STEPS) if steps is None else list(dict.fromkeys(steps))
     unknown = [s for s in chosen if s not in STEPS]
     if unknown:
@@ -232,7 +238,7 @@ def enrich(shop: Any, product_ids: Iterable[str] | None = None, steps: Iterable[
         order.insert(0, "tokens")  # keywords read the stored tokens; make sure they are current
     with shop.store.job("enrich") as job:
         t_all = time.perf_counter()
-        run = _Run(shop, product_ids, progress, batch_size)
+        run = _Run(shop, product_ids, progress, batch_size, stop)
         job.counts.update(products=len(run.products), steps=order)
         for step in order:
             t0 = time.perf_counter()

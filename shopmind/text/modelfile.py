@@ -4,12 +4,13 @@ and ``from_arrays(arrays, where)``; this mixin adds ``save(path)`` and ``load(pa
 from __future__ import annotations
 
 import json
-import os
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from shopmind.durable import atomic_path
 
 __all__ = ["NpzModel", "read_meta"]
 
@@ -37,12 +38,11 @@ class NpzModel:
         path = Path(path)
         if path.suffix != ".npz":
             path = path.with_name(path.name + ".npz")  # where np.savez would have written it
-        tmp = path.with_name(path.name + ".tmp")
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED,
+                                                       compresslevel=9) as zf:
             for name, arr in self.to_arrays().items():
                 with zf.open(name + ".npy", "w", force_zip64=True) as f:
                     np.lib.format.write_array(f, np.asanyarray(arr), allow_pickle=False)
-        os.replace(tmp, path)
         return path
 
     @classmethod

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import tempfile
-import threading
 from pathlib import Path
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
 
 from shopmind.api.deps import AdminDep, ShopDep
+from shopmind.api.paths import hide_paths
 from shopmind.kb.models import Job
 
 router = APIRouter(prefix="/api", tags=["admin"])
@@ -22,11 +22,13 @@ def ingest(
     format: str | None = Form(None, description="Force a format instead of detecting it."),
     strict: bool = Form(False, description="All-or-nothing: store nothing when any row is bad."),
     mapping: str | None = Form(None, description='JSON column mapping, e.g. {"name": "title"}.'),
-    index: bool = Form(True, description="Refresh enrichment and indexes afterwards."),
+    index: bool = Form(True, description="Index the stored products afterwards, in a background job."),
     restore: bool = Form(True, description="Rows re-sending a deleted product restore it (`restored`); "
                          "false rejects those rows."),
 ) -> dict:
-    """Bulk ingest an uploaded catalog file; returns the validation report (rejected rows with reasons)."""
+    """Bulk ingest an uploaded catalog file; returns the validation report (rejected rows with reasons)
+    once the products are stored, with ``index``: the background index job (``job_id``) that makes them
+    searchable (searches answer from the current index meanwhile)."""
     from shopmind.kb.ingest import IngestError, ingest_file
 
     try:
@@ -45,47 +47,36 @@ def ingest(
             report = ingest_file(shop.store, path, format=format, mapping=cols, strict=strict, source=f"upload:{name}",
                                    restore=restore)
         except IngestError as e:
-            raise HTTPException(422, detail=f"file: {e}") from e
-    out = report.model_dump()
+            raise HTTPException(422, detail=f"file: {hide_paths(str(e))}") from e
+    out = hide_paths(report.model_dump(), shop.settings.home)
     if index and report.stored and (report.inserted or report.updated or report.restored):
         out["index"] = _start_index(shop)
     return out
 
 
-_index_lock = threading.Lock()
-
-
 @router.post("/index", status_code=202, dependencies=[AdminDep])
 def reindex(shop: ShopDep) -> dict:
-    """Refresh enrichment, search indexes and recommendation models in the background.
+    """Refresh search indexes, enrichment and recommendation models in a background job.
 
-    Follow its progress with ``GET /api/jobs?kind=index``; 409 when a refresh is already running.
-    """
-    out = _start_index(shop)
-    if out["status"] != "started":
-        raise HTTPException(409, detail="an index refresh is already running")
-    return out
+    Returns the job's id at once; follow it with ``GET /api/jobs?kind=index``. Requests made while a
+    job waits join it; made while one runs, they get the next one. Searches keep answering from the
+    current index until the new one is swapped in."""
+    return _start_index(shop)
 
 
 def _start_index(shop) -> dict:
-    """Run ``shop.index()`` in a background thread unless one is already running."""
-    if not _index_lock.acquire(blocking=False):
-        return {"status": "already running", "follow": "/api/jobs?kind=index"}
-
-    def run() -> None:
-        try:
-            shop.index()
-        finally:
-            _index_lock.release()
-
-    threading.Thread(target=run, name="shopmind-index", daemon=True).start()
-    return {"status": "started", "follow": "/api/jobs?kind=index"}
+    try:
+        return shop.indexer.request()
+    except RuntimeError as e:  # shutting down
+        raise HTTPException(503, detail=str(e)) from e
 
 
 @router.get("/jobs", response_model=list[Job])
 def jobs(shop: ShopDep, limit: int = Query(50, ge=1, le=500), kind: str | None = None) -> list[Job]:
-    """Ingest, enrich, index and training runs: start, end, counts, errors, progress."""
-    return shop.store.jobs(limit, kind)
+    """Ingest, enrich, index and training runs: start, end, counts, errors, progress (file paths as
+    names relative to the shop home)."""
+    home = shop.settings.home
+    return [Job.model_validate(hide_paths(j.model_dump(), home)) for j in shop.store.jobs(limit, kind)]
 
 
 @router.get("/quality")

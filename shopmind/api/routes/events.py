@@ -35,10 +35,16 @@ def _body_schema() -> dict[str, Any]:
 
 
 async def _realtime(shop):
-    """The shop's realtime component; built off the event loop the first time (it loads state)."""
+    """The shop's realtime component; started off the event loop the first time (it loads state);
+    503 with the cause when it cannot start (also shown by /api/realtime/status)."""
+    from shopmind.realtime.service import start
+
     rt = shop.__dict__.get("realtime")
     if rt is None:
-        rt = await run_in_threadpool(lambda: shop.realtime)
+        try:
+            rt = await run_in_threadpool(start, shop)
+        except RuntimeError as e:
+            raise HTTPException(503, detail=str(e)) from e
     return rt
 
 
@@ -162,15 +168,33 @@ async def live_recommend(shop: ShopDep, p: PrincipalDep, user: str | None = None
 
 @router.get("/trending", summary="Trending products")
 async def trending(shop: ShopDep, category: str | None = None, n: int = Query(10, ge=1, le=100)) -> dict[str, Any]:
-    """Time-decayed trending products (views, clicks, carts, purchases), overall or in a category."""
-    rt = await _realtime(shop)
-    return {"category": category, "items": [{"id": p, "score": round(s, 6)} for p, s in rt.trending(category, n)]}
+    """Time-decayed trending products (views, clicks, carts, purchases), overall or in a category.
+
+    From the live event stream while real time runs (``"live": true``); else from the batch
+    recommendation model's popularity (``"live": false``); it does not start real time."""
+    from shopmind.realtime.service import running
+
+    rt = running(shop)
+    if rt is not None:
+        items = [{"id": p, "score": round(s, 6)} for p, s in rt.trending(category, n)]
+        return {"category": category, "items": items, "live": True}
+    try:
+        recs = await run_in_threadpool(lambda: shop.recommender.recommend(items=[], n=n, category=category))
+    except RuntimeError as e:
+        raise HTTPException(503, detail=str(e)) from e
+    except ValueError as e:
+        raise HTTPException(422, detail=str(e)) from e
+    return {"category": category, "items": [{"id": r.id, "score": round(float(r.score), 6)} for r in recs],
+            "live": False}
 
 
 @router.get("/realtime/status", summary="Event pipeline, model and cache status")
 async def realtime_status(shop: ShopDep) -> dict[str, Any]:
-    rt = await _realtime(shop)
-    return rt.status()
+    """``state``: running (with the pipeline, model and cache status), stopped (not started yet: the
+    first POST /api/events starts it) or failed (with the ``error`` it failed with)."""
+    from shopmind.realtime.service import state
+
+    return state(shop)
 
 
 @router.post("/realtime/retrain", dependencies=[AdminDep], summary="Retrain the live model now")

@@ -11,16 +11,14 @@ from shopmind.api.deps import PrincipalDep, ShopDep, authorize
 router = APIRouter(prefix="/api", tags=["recommend"])
 
 
-def _session_items(shop: Any, user: str | None, session: str | None) -> list[str]:
-    """Live session items from the real-time component when it is available."""
-    if not (user or session):
-        return []
-    try:
-        rt = shop.realtime
-    except Exception:  # noqa: BLE001 - real time is optional for recommendations
-        return []
-    fn = getattr(rt, "session_items", None)
-    return list(fn(user=user, session=session)) if fn else []
+def _session_items(shop: Any, user: str | None, session: str | None) -> list[str] | None:
+    """Live session items when real time runs (it is not started here); None when it does not."""
+    from shopmind.realtime.service import running
+
+    rt = running(shop)
+    if rt is None:
+        return None
+    return list(rt.session_items(user=user, session=session)) if (user or session) else []
 
 
 @router.get("/recommend")
@@ -38,12 +36,14 @@ def recommend(
     """Blended personal recommendations with a reason per item; new users get trending items.
 
     The reasons name the user's history, so `user` needs that user's token or the admin key and
-    `session` that session's cookie (else 401/403); a signed-in shopper's own `user` is the default."""
+    `session` that session's cookie (else 401/403); a signed-in shopper's own `user` is the default.
+    Uses the live session items while real time runs (``"live": true``; it is not started here)."""
     if user is None and session is None and p.kind == "user":
         user = p.user_id
     authorize(p, user, session)
     extra = [i.strip() for i in (items or "").split(",") if i.strip()]
-    hist = _session_items(shop, user, session) + extra
+    live = _session_items(shop, user, session)
+    hist = (live or []) + extra
     try:
         recs = shop.recommender.recommend(user=user, items=hist, n=n, category=category, diversity=diversity,
                                            lang=lang)
@@ -51,7 +51,8 @@ def recommend(
         raise HTTPException(503, detail=str(e)) from e
     except ValueError as e:
         raise HTTPException(422, detail=str(e)) from e
-    return {"user": user, "session": session, "n": n, "items": [r.as_dict() for r in recs]}
+    # live: whether the live session state (real time) was used; false: stored history and the batch model
+    return {"user": user, "session": session, "n": n, "items": [r.as_dict() for r in recs], "live": live is not None}
 
 
 @router.get("/products/{product_id}/similar")

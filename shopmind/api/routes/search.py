@@ -12,6 +12,7 @@ from fastapi import APIRouter, Body, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from starlette.background import BackgroundTask
 
 from shopmind.api.deps import AdminDep, PrincipalDep, ShopDep
 from shopmind.search.filters import SORTS
@@ -60,7 +61,10 @@ async def search(
         session_id, user_id = p.session_id, p.user_id
     try:
         if rt is None or engine is None:  # no result cache; the engine is built on first use
-            return await run_in_threadpool(_search_and_record, shop, rt, args, record, session_id, user_id)
+            res = await run_in_threadpool(lambda: shop.search.search(*args[:6], method=args[6]))
+            # the event is stored after the answer is sent: a long write (a bulk upload) never delays a search
+            task = BackgroundTask(_record_search, shop, rt, q, session_id, user_id) if record else None
+            return JSONResponse(res, background=task)
         rt.serve_search(engine)
         key = (q, repr(sorted(filters.items())), sort, page, size, explain, method, engine.ix.version,
                rt.catalog_version)  # the versions: an answer computed across a change is not served after it
@@ -105,14 +109,6 @@ def _search_and_cache(rt, engine, key: tuple, args: tuple) -> dict[str, Any]:
     res = engine.search(*args[:6], method=args[6])
     rt.cache.put("search", key, res)
     return {**res, "cached": False}
-
-
-def _search_and_record(shop, rt, args: tuple, record: bool, session_id: str | None, user_id: str | None
-                       ) -> dict[str, Any]:
-    res = shop.search.search(*args[:6], method=args[6])
-    if record:
-        _record_search(shop, rt, args[0], session_id, user_id)
-    return res
 
 
 def _record_search(shop, rt, q: str, session_id: str | None, user_id: str | None) -> None:

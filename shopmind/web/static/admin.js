@@ -329,7 +329,7 @@ async function renderDashboard() {
   const out = $("dash"), st = $("dash-status");
   st.textContent = t("loading");
   let d;
-  try { d = await api("/api/analytics"); } catch (e) { st.textContent = ""; notice(out, endpointMissing(e) ? t("unavailable", { what: t("tab.dashboard") }) : errMsg(e), "error"); return; }
+  try { d = await api("/api/analytics", { admin: true }); } catch (e) { st.textContent = ""; notice(out, endpointMissing(e) ? t("unavailable", { what: t("tab.dashboard") }) : errMsg(e), "error"); return; }
   const s = d.search, cov = d.recommendation_coverage, sent = d.sentiment;
   const fmtX = d.window.bucket_seconds < 86400 ? hm : day;
   let html = `<div class="kpis">
@@ -380,7 +380,7 @@ const fmtNum = (v) => v == null ? "" : Math.abs(v) >= 100 ? v.toFixed(0) : Math.
 async function loadEval() {
   const el = $("panel-eval");
   let data;
-  try { data = await api("/api/analytics/eval"); } catch (e) { notice(el, errMsg(e), "error"); return; }
+  try { data = await api("/api/analytics/eval", { admin: true }); } catch (e) { notice(el, errMsg(e), "error"); return; }
   if (!data.reports.length) { el.innerHTML = `<div class="panel"><h2>${t("eval.title")}</h2><p class="notice">${t("eval.none")}</p></div>`; return; }
   el.innerHTML = data.reports.map((r) => {
     if (r.error) return `<div class="panel"><h2>${h(r.name)}</h2><p class="notice error">${h(r.error)}</p></div>`;
