@@ -3,7 +3,9 @@
 ``mount(app)`` serves the static assets under ``/static`` and the page shells at ``/`` (storefront
 search), ``/product/{id}``, ``/doc/{id}`` (FAQ/policy pages the assistant cites) and ``/admin``.
 Pages are static shells: all data comes from ``/api/...`` calls made by the browser, so the UI needs no
-build step and no server-side state of its own.
+build step and no server-side state of its own. Every page and asset is sent with ``SECURITY_HEADERS``:
+a Content-Security-Policy without inline script or style (scripts put data in the page only through the
+escaping ``html``...`` helper of ``static/html.js``), nosniff, a referrer policy and no framing.
 """
 
 from __future__ import annotations
@@ -34,10 +36,26 @@ class _Static(StaticFiles):
     def file_response(self, *args, **kwargs):
         resp = super().file_response(*args, **kwargs)
         resp.headers.setdefault("Cache-Control", f"public, max-age={STATIC_MAX_AGE}")
+        for k, v in SECURITY_HEADERS.items():  # an SVG image opened on its own is a page too
+            resp.headers.setdefault(k, v)
         return resp
 
 
 STATIC_MAX_AGE = 300
+
+# product images may live on the merchant's CDN (http/https); everything else comes from this origin
+CSP = "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' https: http: data:",
+    "connect-src 'self'", "font-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+}
+PAGE_HEADERS = {"Cache-Control": "no-cache", **SECURITY_HEADERS}
 
 
 def _page(name: str) -> str:
@@ -66,13 +84,13 @@ def _endpoint(html: str, path: str):
     """A GET handler for one page path (FastAPI needs the path parameters in the signature)."""
     if "{product_id}" in path:
         def product_page(product_id: str) -> HTMLResponse:
-            return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
+            return HTMLResponse(html, headers=PAGE_HEADERS)
         return product_page
     if "{doc_id}" in path:
         def doc_page(doc_id: str) -> HTMLResponse:
-            return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
+            return HTMLResponse(html, headers=PAGE_HEADERS)
         return doc_page
 
     def page() -> HTMLResponse:
-        return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
+        return HTMLResponse(html, headers=PAGE_HEADERS)
     return page

@@ -1,11 +1,12 @@
 // Chat widget for the shopping assistant: keyboard friendly, citations rendered as links.
-import { addToCart, api, applyI18n, endpointMissing, h, onLangChange, sessionId, t } from "./common.js";
+import { addToCart, api, applyI18n, endpointMissing, onLangChange, t } from "./common.js";
+import { html, safeUrl, setHtml } from "./html.js";
 
 const SS = window.sessionStorage;
 
 /** Where a citation points: its own url, else the product or document page it names. */
 export function citationHref(c) {
-  if (c.url) return c.url;
+  if (c.url && safeUrl(c.url)) return safeUrl(c.url);
   const kind = (c.type || c.kind || "").toLowerCase();
   const ref = c.ref ?? (typeof c.id === "string" && c.id.includes(":") ? c.id.split(":").slice(1).join(":") : c.id);
   const pid = c.product_id || (kind === "product" ? ref : null);
@@ -19,23 +20,40 @@ function citationLabel(c) { return c.title || c.label || c.name || c.id || c.url
 
 function renderActions(actions) {
   if (!Array.isArray(actions) || !actions.length) return "";
-  return `<div class="chat-actions">` + actions.map((a, i) => {
+  return html`<div class="chat-actions">${actions.map((a, i) => {
     const ty = a.type || a.kind || "";
     const pids = a.product_ids || a.products || (a.product_id ? [a.product_id] : []);
-    if (a.url) return `<a class="chip" href="${h(a.url)}">${h(a.label || a.title || a.url)}</a>`;
-    if (/cart/.test(ty) && pids.length) return `<button class="chip" data-action="${i}">${h(a.label || t("add"))}</button>`;
+    if (a.url && safeUrl(a.url)) return html`<a class="chip" href="${a.url}">${a.label || a.title || a.url}</a>`;
+    if (/cart/.test(ty) && pids.length) return html`<button class="chip" data-action="${i}">${a.label || t("add")}</button>`;
     if (pids.length) return pids.slice(0, 6).map((p) => {
       const id = typeof p === "object" ? p.id : p, title = typeof p === "object" ? (p.title || p.id) : p;
-      return `<a class="chip" href="/product/${encodeURIComponent(id)}">${h(title)}</a>`;
-    }).join("");
-    return a.label ? `<span class="chip">${h(a.label)}</span>` : "";
-  }).join("") + `</div>`;
+      return html`<a class="chip" href="${"/product/" + encodeURIComponent(id)}">${title}</a>`;
+    });
+    return a.label ? html`<span class="chip">${a.label}</span>` : "";
+  })}</div>`;
+}
+
+/** One assistant answer: the reply text, its citations as links, the suggested actions and the intent. */
+function renderReply(res) {
+  const cites = (res.citations || []).map((c) => typeof c === "string" ? { id: c } : c);
+  const lines = String(res.reply || "").split("\n");
+  return html`<p>${lines.map((l, i) => i ? html`<br>${l}` : l)}</p>${cites.length ? html`<div class="cites"><span>${t("chat.sources")}:</span> ${cites.map((c, i) => {
+    const href = citationHref(c);
+    const n = c.n ?? i + 1, tip = c.snippet ? String(c.snippet).slice(0, 200) : "";
+    return href ? html`<a class="citation" href="${href}" title="${tip}">[${n}] ${citationLabel(c)}</a> `
+      : html`<span class="citation" title="${tip}">[${n}] ${citationLabel(c)}</span> `;
+  })}</div>` : ""}${renderActions(res.actions)}${res.intent ? html`<small class="intent">${res.intent}${res.confidence != null ? " · " + t("chat.confidence", { c: Number(res.confidence).toFixed(2) }) : ""}</small>` : ""}`;
+}
+
+/** A chat message as kept in sessionStorage (the data, never markup) rendered again. */
+function renderMessage(m) {
+  return m.role === "bot" && m.res ? renderReply(m.res) : html`<p>${m.text}</p>`;
 }
 
 function mount() {
   const root = document.createElement("div");
   root.id = "chat";
-  root.innerHTML = `
+  setHtml(root, html`
     <button id="chat-open" class="chat-open primary" aria-expanded="false" aria-controls="chat-panel" data-i18n="chat.open"></button>
     <section id="chat-panel" class="chat-panel" role="dialog" aria-labelledby="chat-title" hidden>
       <header><h2 id="chat-title" data-i18n="chat.title"></h2>
@@ -46,22 +64,25 @@ function mount() {
         <input id="chat-input" data-i18n-ph="chat.ph" enterkeyhint="send">
         <button type="submit" class="primary" data-i18n="chat.send"></button>
       </form>
-    </section>`;
+    </section>`);
   document.body.append(root);
   applyI18n(root);
   const panel = root.querySelector("#chat-panel"), openBtn = root.querySelector("#chat-open");
   const log = root.querySelector("#chat-log"), input = root.querySelector("#chat-input");
   let conv = SS.getItem("sm.chat") || "";
-  const history = JSON.parse(SS.getItem("sm.chatlog") || "[]");
+  let history = [];
+  try { history = JSON.parse(SS.getItem("sm.chatlog2") || "[]").filter((m) => m && (m.text || m.res)); } catch { history = []; }
+  SS.removeItem("sm.chatlog");  // the old log kept markup
 
-  const add = (role, html, save = true, raw = null) => {
+  /** Show a message {role, text} or {role: "bot", res}; kept (as data) when save is true. */
+  const add = (cls, msg, save = true) => {
     const div = document.createElement("div");
-    div.className = "msg " + role;
-    div.innerHTML = html;
+    div.className = "msg " + cls;
+    setHtml(div, renderMessage(msg));
     log.append(div); log.scrollTop = log.scrollHeight;
-    if (save) { history.push({ role, html }); SS.setItem("sm.chatlog", JSON.stringify(history.slice(-40))); }
-    if (raw) div.querySelectorAll("button[data-action]").forEach((b) => b.addEventListener("click", () => {
-      const a = raw.actions[Number(b.dataset.action)];
+    if (save) { history.push(msg); SS.setItem("sm.chatlog2", JSON.stringify(history.slice(-40))); }
+    if (msg.res) div.querySelectorAll("button[data-action]").forEach((b) => b.addEventListener("click", () => {
+      const a = msg.res.actions[Number(b.dataset.action)];
       (a.product_ids || a.products || [a.product_id]).forEach((p) => addToCart(typeof p === "object" ? p : { id: p, title: p }));
     }));
     return div;
@@ -69,8 +90,8 @@ function mount() {
   const open = () => {
     panel.hidden = false; openBtn.setAttribute("aria-expanded", "true"); openBtn.hidden = true;
     if (!log.children.length) {
-      if (history.length) history.forEach((m) => add(m.role, m.html, false));
-      else add("bot", `<p>${h(t("chat.hello"))}</p>`, false);
+      if (history.length) history.forEach((m) => add(m.role, m, false));
+      else add("bot", { role: "bot", text: t("chat.hello") }, false);
     }
     input.focus();
   };
@@ -83,28 +104,20 @@ function mount() {
     const text = input.value.trim();
     if (!text) return;
     input.value = "";
-    add("user", `<p>${h(text)}</p>`);
-    const pending = add("bot pending", `<p>${h(t("chat.thinking"))}</p>`, false);
+    add("user", { role: "user", text });
+    const pending = add("bot pending", { role: "bot", text: t("chat.thinking") }, false);
     pending.setAttribute("aria-busy", "true");
     try {
-      // the id is ours: one conversation per browser tab session (user_id would need the admin key)
-      if (!conv) { conv = "c-" + sessionId + "-" + Date.now().toString(36); SS.setItem("sm.chat", conv); }
+      // one conversation per browser tab; who is asking comes from the cookies, not from the page
+      if (!conv) { conv = "c-" + Math.random().toString(36).slice(2, 10) + Date.now().toString(36); SS.setItem("sm.chat", conv); }
       const res = await api("/api/chat", { method: "POST", body: { conversation_id: conv, message: text } });
       if (res.conversation_id) { conv = res.conversation_id; SS.setItem("sm.chat", conv); }
-      const cites = (res.citations || []).map((c) => typeof c === "string" ? { id: c } : c);
-      let html = `<p>${h(res.reply || "").replace(/\n/g, "<br>")}</p>`;
-      if (cites.length) html += `<div class="cites"><span>${h(t("chat.sources"))}:</span> ` + cites.map((c, i) => {
-        const href = citationHref(c);
-        const n = c.n ?? i + 1, tip = c.snippet ? ` title="${h(c.snippet.slice(0, 200))}"` : "";
-        return href ? `<a class="citation" href="${h(href)}"${tip}>[${n}] ${h(citationLabel(c))}</a>` : `<span class="citation"${tip}>[${n}] ${h(citationLabel(c))}</span>`;
-      }).join(" ") + `</div>`;
-      html += renderActions(res.actions);
-      if (res.intent) html += `<small class="intent">${h(res.intent)}${res.confidence != null ? " · " + h(t("chat.confidence", { c: Number(res.confidence).toFixed(2) })) : ""}</small>`;
       pending.remove();
-      add("bot", html, true, res);
+      add("bot", { role: "bot", res });
     } catch (err) {
       pending.remove();
-      add("bot error", `<p role="alert">${h(endpointMissing(err) ? t("unavailable", { what: t("chat.title") }) : t("error", { msg: err.message }))}</p>`, false);
+      add("bot error", { role: "bot", text: endpointMissing(err) ? t("unavailable", { what: t("chat.title") }) : t("error", { msg: err.message }) }, false)
+        .querySelector("p").setAttribute("role", "alert");
     }
     input.focus();
   });

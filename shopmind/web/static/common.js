@@ -1,4 +1,5 @@
-// Shared helpers for every page: i18n, the JSON API client, events, cart, the page header.
+// Shared helpers for every page: i18n, the JSON API client, who the shopper is, events, cart, product cards.
+import { html, setHtml } from "./html.js";
 import { STRINGS } from "./i18n.js";
 
 const LS = window.localStorage;
@@ -25,20 +26,16 @@ export function setLang(l) {
   listeners.forEach((fn) => fn(l));
 }
 
-/** Escape text for innerHTML templates. */
-export function h(v) {
-  return String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
-}
-
 export class ApiError extends Error {
   constructor(status, message) { super(message); this.status = status; }
   get missing() { return this.status === 404 || this.status === 405 || this.status === 501; }
 }
 
 /** Call the JSON API; throws ApiError with the server's message (detail/error) on failure. */
-export async function api(path, { method = "GET", body, admin = false, form, signal } = {}) {
+export async function api(path, { method = "GET", body, admin = false, key, form, signal } = {}) {
   const headers = {};
-  if (admin) { const k = adminKey(); if (k) headers["X-API-Key"] = k; }
+  const k = key ?? (admin ? adminKey() : "");
+  if (k) headers["X-API-Key"] = k;
   let payload;
   if (form) payload = form;
   else if (body !== undefined) { headers["Content-Type"] = "application/json"; payload = JSON.stringify(body); }
@@ -66,23 +63,47 @@ export function endpointMissing(err) {
 export const adminKey = () => window.sessionStorage.getItem("sm.adminKey") || "";
 export const setAdminKey = (k) => k ? window.sessionStorage.setItem("sm.adminKey", k) : window.sessionStorage.removeItem("sm.adminKey");
 
-function rid() { return Math.random().toString(36).slice(2, 10) + Date.now().toString(36).slice(-4); }
-export const sessionId = (() => {
+// ---- who the shopper is: the server keeps it in HttpOnly cookies (shopmind_sid, shopmind_token) ----
+let mePromise = null;
+const identityListeners = [];
+
+/** GET /api/auth/me once per page (refresh=true after a sign-in or out): {kind, user_id, session_id},
+ *  or null on a server without /api/auth, which then gets the old per-tab session id (legacyIds). */
+export function whoAmI(refresh = false) {
+  if (!mePromise || refresh) {
+    mePromise = api("/api/auth/me").then((me) => { window.sessionStorage.removeItem("sm.session"); return me || {}; },
+      (e) => {
+        if (endpointMissing(e)) { legacySession(); return null; }
+        console.warn("shopmind: /api/auth/me failed:", e.message);
+        return {};
+      });
+  }
+  return mePromise;
+}
+export function onIdentityChange(fn) { identityListeners.push(fn); }
+export async function identityChanged() { const me = await whoAmI(true); identityListeners.forEach((fn) => fn(me)); return me; }
+
+function legacySession() {
   let s = window.sessionStorage.getItem("sm.session");
-  if (!s) { s = "s-" + rid(); window.sessionStorage.setItem("sm.session", s); }
+  if (!s) { s = "s-" + Math.random().toString(36).slice(2, 10) + Date.now().toString(36).slice(-4); window.sessionStorage.setItem("sm.session", s); }
   return s;
-})();
-export const userId = () => LS.getItem("sm.user") || "";
+}
+/** Ids the page itself must send: none where the server reads the cookies; the tab's session id on a
+ *  server without /api/auth (it is only stored once /api/auth/me answered 404). */
+export function legacyIds() {
+  const s = window.sessionStorage.getItem("sm.session");
+  return s ? { session_id: s } : {};
+}
 
 /** Send one interaction event (view, click, add_to_cart, purchase, search); never blocks the UI. */
 export function track(type, fields = {}) {
-  const ev = { type, session_id: sessionId, ...fields };
-  const u = userId(); if (u) ev.user_id = u;
-  for (const k of Object.keys(ev)) if (ev[k] === undefined || ev[k] === null || ev[k] === "") delete ev[k];
-  const p = fetch("/api/events", { method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(ev), keepalive: true }).catch(() => null);
-  window.__smEvents = (window.__smEvents || 0) + 1;
-  return p;
+  return whoAmI().then(() => {
+    const ev = { type, ...legacyIds(), ...fields };
+    for (const k of Object.keys(ev)) if (ev[k] === undefined || ev[k] === null || ev[k] === "") delete ev[k];
+    return fetch("/api/events", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(ev), keepalive: true, credentials: "same-origin" });
+  }).catch((e) => { console.warn("shopmind: event not sent:", e.message); return null; })
+    .finally(() => { window.__smEvents = (window.__smEvents || 0) + 1; });  // answered (tests wait on it)
 }
 
 export function fmtPrice(p, cur) {
@@ -114,8 +135,10 @@ export function listOf(data, keys = ["items", "results", "recommendations", "pro
 }
 
 // ---- cart (kept in localStorage; purchases are sent as events) ----
+const cartListeners = [];
+export function onCartChange(fn) { cartListeners.push(fn); }
 export function cart() { try { return JSON.parse(LS.getItem("sm.cart") || "[]"); } catch { return []; } }
-function saveCart(c) { LS.setItem("sm.cart", JSON.stringify(c)); renderCartCount(); }
+export function saveCart(c) { LS.setItem("sm.cart", JSON.stringify(c)); cartListeners.forEach((fn) => fn(c)); }
 export function addToCart(p, source) {
   const c = cart(); const row = c.find((x) => x.id === p.id);
   if (row) row.qty += 1; else c.push({ id: p.id, title: p.title, price: p.price, currency: p.currency, qty: 1 });
@@ -123,11 +146,6 @@ export function addToCart(p, source) {
   track("add_to_cart", { product_id: p.id, value: 1, query: source?.query, position: source?.position });
   toast(t("added"));
 }
-function renderCartCount() {
-  const el = document.getElementById("cart-count");
-  if (el) el.textContent = String(cart().reduce((n, x) => n + x.qty, 0));
-}
-
 export function toast(msg) {
   let el = document.getElementById("toast");
   if (!el) { el = document.createElement("div"); el.id = "toast"; el.setAttribute("role", "status"); document.body.append(el); }
@@ -137,69 +155,20 @@ export function toast(msg) {
 
 /** A visible message in a container: kind is info, warn or error. */
 export function notice(el, msg, kind = "info") {
-  el.innerHTML = `<p class="notice ${kind}" role="${kind === "error" ? "alert" : "status"}">${h(msg)}</p>`;
-}
-
-/** Header shared by storefront pages: brand, nav, shopper id, language switch, cart. */
-export function mountHeader(active) {
-  const hd = document.getElementById("site-header");
-  if (!hd) return;
-  hd.innerHTML = `
-    <a class="brand" href="/" data-i18n="brand"></a>
-    <nav aria-label="main"><a href="/" ${active === "store" ? 'aria-current="page"' : ""} data-i18n="nav.store"></a>
-      <a href="/admin" ${active === "admin" ? 'aria-current="page"' : ""} data-i18n="nav.admin"></a></nav>
-    <div class="hd-tools">
-      ${active === "admin" ? "" : `<label class="user"><span data-i18n="user.label"></span>
-        <input id="user-id" size="9" autocomplete="off" data-i18n-ph="user.ph"></label>`}
-      <label class="lang"><span class="sr-only" data-i18n="lang.label"></span>
-        <select id="lang-switch"><option value="en">English</option><option value="zh">中文</option></select></label>
-      ${active === "admin" ? "" : `<button id="cart-btn" class="cart-btn" aria-haspopup="dialog"><span data-i18n="cart"></span>
-        <span id="cart-count" class="badge">0</span></button>`}
-    </div>`;
-  const sel = hd.querySelector("#lang-switch");
-  sel.value = lang;
-  sel.addEventListener("change", () => setLang(sel.value));
-  const uid = hd.querySelector("#user-id");
-  if (uid) {
-    uid.value = userId();
-    uid.addEventListener("change", () => { uid.value.trim() ? LS.setItem("sm.user", uid.value.trim()) : LS.removeItem("sm.user"); listeners.forEach((fn) => fn(lang)); });
-  }
-  const cb = hd.querySelector("#cart-btn");
-  if (cb) cb.addEventListener("click", openCart);
-  renderCartCount();
-  applyI18n();
-}
-
-function openCart() {
-  let dlg = document.getElementById("cart-dialog");
-  if (!dlg) { dlg = document.createElement("dialog"); dlg.id = "cart-dialog"; document.body.append(dlg); }
-  const c = cart();
-  const total = c.reduce((s, x) => s + (x.price || 0) * x.qty, 0);
-  dlg.innerHTML = `<h2 data-i18n="cart"></h2>` + (c.length ? `<ul class="cart-list">${c.map((x) =>
-    `<li><a href="/product/${encodeURIComponent(x.id)}">${h(x.title)}</a> × ${x.qty} <span>${fmtPrice((x.price || 0) * x.qty, x.currency)}</span></li>`).join("")}</ul>
-    <p class="total">${fmtPrice(total, c[0].currency)}</p>` : `<p data-i18n="cart.empty"></p>`) +
-    `<div class="row">${c.length ? '<button id="checkout" class="primary" data-i18n="cart.checkout"></button>' : ""}
-     <button id="cart-close" data-i18n="chat.close"></button></div>`;
-  applyI18n(dlg);
-  dlg.querySelector("#cart-close").onclick = () => dlg.close();
-  const co = dlg.querySelector("#checkout");
-  if (co) co.onclick = async () => {
-    await Promise.all(c.map((x) => track("purchase", { product_id: x.id, value: x.qty })));
-    saveCart([]); dlg.close(); toast(t("cart.done"));
-  };
-  dlg.showModal();
+  setHtml(el, html`<p class="notice ${kind}" role="${kind === "error" ? "alert" : "status"}">${msg}</p>`);
 }
 
 /** Product card used by search results and recommendation rails. */
 export function productCard(p, { reason, position, query, list } = {}) {
   const src = p.image || (p.images && p.images[0]);
-  const img = src ? `<img src="${h(src)}" alt="" loading="lazy" width="160" height="120">` : `<div class="ph" aria-hidden="true">${h((p.title || "?").slice(0, 1))}</div>`;
-  return `<article class="card" data-id="${h(p.id)}" data-pos="${position ?? ""}" data-list="${h(list || "")}">
+  const img = src ? html`<img src="${src}" alt="" loading="lazy" width="160" height="120">` : html`<div class="ph" aria-hidden="true">${(p.title || "?").slice(0, 1)}</div>`;
+  const href = "/product/" + encodeURIComponent(p.id) + (query ? "?q=" + encodeURIComponent(query) : "");
+  return html`<article class="card" data-id="${p.id}" data-pos="${position ?? ""}" data-list="${list || ""}">
     ${img}
-    <a class="title" href="/product/${encodeURIComponent(p.id)}${query ? "?q=" + encodeURIComponent(query) : ""}">${h(p.title || p.id)}</a>
-    <div class="meta">${p.brand ? `<span class="brand-name">${h(p.brand)}</span>` : ""}
-      ${p.price != null ? `<span class="price">${fmtPrice(p.price, p.currency)}</span>` : ""}</div>
-    ${reason ? `<p class="reason">${h(reason)}</p>` : ""}
+    <a class="title" href="${href}">${p.title || p.id}</a>
+    <div class="meta">${p.brand ? html`<span class="brand-name">${p.brand}</span>` : ""}
+      ${p.price != null ? html`<span class="price">${fmtPrice(p.price, p.currency)}</span>` : ""}</div>
+    ${reason ? html`<p class="reason">${reason}</p>` : ""}
   </article>`;
 }
 

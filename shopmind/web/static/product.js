@@ -1,5 +1,7 @@
 // Product page: details, stock, attributes, reviews with the sentiment/aspect summary, recommendation rails.
-import { addToCart, api, applyI18n, fmtPrice, fmtTime, h, mountHeader, notice, onLangChange, t, track } from "./common.js";
+import { addToCart, api, fmtPrice, fmtTime, notice, onIdentityChange, onLangChange, t, track } from "./common.js";
+import { mountHeader } from "./header.js";
+import { html, setHtml } from "./html.js";
 import { loadRail } from "./rails.js";
 
 const $ = (id) => document.getElementById(id);
@@ -34,70 +36,75 @@ function aspectsOf(s) {
 function bar(pos, neu, neg) {
   const tot = (pos || 0) + (neu || 0) + (neg || 0) || 1;
   const pct = (x) => Math.round(100 * (x || 0) / tot);
-  return `<div class="sentbar" role="img" aria-label="${t("sent.pos")} ${pct(pos)}%, ${t("sent.neu")} ${pct(neu)}%, ${t("sent.neg")} ${pct(neg)}%">
-    <span class="pos" style="width:${pct(pos)}%"></span><span class="neu" style="width:${pct(neu)}%"></span><span class="neg" style="width:${pct(neg)}%"></span></div>
+  // an SVG bar: widths are attributes, so no inline style is needed (the CSP has no 'unsafe-inline')
+  return html`<svg class="sentbar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label="${t("sent.pos")} ${pct(pos)}%, ${t("sent.neu")} ${pct(neu)}%, ${t("sent.neg")} ${pct(neg)}%">
+    <rect class="pos" x="0" width="${pct(pos)}" height="10"></rect><rect class="neu" x="${pct(pos)}" width="${pct(neu)}" height="10"></rect><rect class="neg" x="${pct(pos) + pct(neu)}" width="${100 - pct(pos) - pct(neu)}" height="10"></rect></svg>
     <p class="legend"><span class="dot pos"></span>${t("sent.pos")} ${pct(pos)}% · <span class="dot neu"></span>${t("sent.neu")} ${pct(neu)}% · <span class="dot neg"></span>${t("sent.neg")} ${pct(neg)}%</p>`;
 }
 
 function renderSentiment(enr, reviews) {
   const body = $("sentiment").querySelector(".body");
   const s = sentimentOf(enr);
-  let html = "";
+  const parts = [];
   if (s) {
     const counts = s.counts || s;
     const pos = num(counts.positive ?? counts.pos), neg = num(counts.negative ?? counts.neg), neu = num(counts.neutral ?? counts.neu);
-    if (pos != null || neg != null) html += bar(pos, neu, neg);
-    else if (num(s.score ?? s.mean) != null) html += bar(num(s.score ?? s.mean), 0, 1 - num(s.score ?? s.mean));
-    if (s.summary || s.text) html += `<p class="summary">${h(s.summary || s.text)}</p>`;
+    if (pos != null || neg != null) parts.push(bar(pos, neu, neg));
+    else if (num(s.score ?? s.mean) != null) parts.push(bar(num(s.score ?? s.mean), 0, 1 - num(s.score ?? s.mean)));
+    if (s.summary || s.text) parts.push(html`<p class="summary">${s.summary || s.text}</p>`);
     const aspects = aspectsOf(s);
     if (aspects.length) {
-      html += `<h3>${t("aspects")}</h3><ul class="aspects">` + aspects.slice(0, 12).map((a) => {
+      parts.push(html`<h3>${t("aspects")}</h3><ul class="aspects">${aspects.slice(0, 12).map((a) => {
         const good = a.pos != null ? a.pos >= (a.neg || 0) : (a.score ?? 0.5) >= 0.5;
         const detail = a.pos != null ? `+${a.pos} / −${a.neg ?? 0}` : a.score != null ? a.score.toFixed(2) : "";
-        return `<li class="aspect ${good ? "good" : "bad"}"><span>${h(a.name)}</span> <small>${h(detail)}</small></li>`;
-      }).join("") + `</ul>`;
+        return html`<li class="aspect ${good ? "good" : "bad"}"><span>${a.name}</span> <small>${detail}</small></li>`;
+      })}</ul>`);
     }
   }
-  if (!html && reviews.length) {
+  if (!parts.length && reviews.length) {
     // No enrichment yet: summarize the star ratings so the shopper still sees the balance.
     const rated = reviews.filter((r) => r.rating != null);
-    if (rated.length) html = bar(rated.filter((r) => r.rating >= 4).length, rated.filter((r) => r.rating === 3).length, rated.filter((r) => r.rating <= 2).length);
+    if (rated.length) parts.push(bar(rated.filter((r) => r.rating >= 4).length, rated.filter((r) => r.rating === 3).length, rated.filter((r) => r.rating <= 2).length));
   }
-  if (!html) notice(body, t("sentiment.none")); else body.innerHTML = html;
+  if (!parts.length) notice(body, t("sentiment.none")); else setHtml(body, html`${parts}`);
 }
 
 function renderReviews(reviews) {
   const body = $("reviews").querySelector(".body");
   if (!reviews.length) { notice(body, t("reviews.none")); return; }
-  body.innerHTML = `<ul class="review-list">` + reviews.map((r) => `<li class="review">
-      ${r.rating != null ? `<span class="stars" aria-label="${r.rating}/5">${"★".repeat(Math.round(r.rating))}${"☆".repeat(5 - Math.round(r.rating))}</span>` : ""}
-      ${r.title ? `<strong>${h(r.title)}</strong>` : ""}<p>${h(r.text)}</p>
-      <small>${h(r.author || "")} ${fmtTime(r.created_at)}</small></li>`).join("") + `</ul>`;
+  const stars = (n) => "★".repeat(Math.max(0, Math.min(5, Math.round(n)))) + "☆".repeat(5 - Math.max(0, Math.min(5, Math.round(n))));
+  setHtml(body, html`<ul class="review-list">${reviews.map((r) => html`<li class="review">
+      ${r.rating != null ? html`<span class="stars" aria-label="${r.rating}/5">${stars(r.rating)}</span>` : ""}
+      ${r.title ? html`<strong>${r.title}</strong>` : ""}<p>${r.text}</p>
+      <small>${r.author || ""} ${fmtTime(r.created_at)}</small></li>`)}</ul>`);
 }
 
 function renderProduct(p) {
   const stock = p.stock == null ? t("stock.unknown") : p.stock > 0 ? t("stock.in", { n: p.stock }) : t("stock.out");
   const crumbs = (p.category || "").split(">").map((x) => x.trim()).filter(Boolean);
-  const crumbHtml = crumbs.map((c, i) => `<a href="/?category=${encodeURIComponent(crumbs.slice(0, i + 1).join(" > "))}">${h(c)}</a>`).join(" › ");
+  const crumbLinks = crumbs.map((c, i) => html`${i ? " › " : ""}<a href="${"/?category=" + encodeURIComponent(crumbs.slice(0, i + 1).join(" > "))}">${c}</a>`);
   const attrs = Object.entries(p.attributes || {});
-  const img = p.images && p.images[0] ? `<img class="hero" src="${h(p.images[0])}" alt="${h(p.title)}">` : `<div class="hero ph" aria-hidden="true">${h(p.title.slice(0, 1))}</div>`;
-  $("product").innerHTML = `<nav class="crumbs" aria-label="breadcrumb">${crumbHtml}</nav>
+  const title = String(p.title ?? p.id);
+  const img = p.images && p.images[0] ? html`<img class="hero" src="${p.images[0]}" alt="${title}">` : html`<div class="hero ph" aria-hidden="true">${title.slice(0, 1)}</div>`;
+  const attrValue = (v) => Array.isArray(v) ? v.join(", ") : typeof v === "object" && v !== null ? JSON.stringify(v) : v;
+  setHtml($("product"), html`<nav class="crumbs" aria-label="breadcrumb">${crumbLinks}</nav>
     <div class="product-main">${img}
       <div class="buy">
-        <h1>${h(p.title)}</h1>
-        ${p.brand ? `<p class="brand-name">${h(p.brand)}</p>` : ""}
+        <h1>${title}</h1>
+        ${p.brand ? html`<p class="brand-name">${p.brand}</p>` : ""}
         <p class="price big">${fmtPrice(p.price, p.currency)}</p>
-        <p class="stock ${p.stock === 0 ? "out" : ""}">${h(stock)}</p>
-        <button id="add-to-cart" class="primary" ${p.stock === 0 ? "disabled" : ""}>${t("add")}</button>
+        <p class="stock${p.stock === 0 ? " out" : ""}">${stock}</p>
+        <button id="add-to-cart" class="primary">${t("add")}</button>
       </div></div>
-    ${p.description ? `<section class="panel"><h2>${t("description")}</h2><p class="desc">${h(p.description)}</p></section>` : ""}
-    ${attrs.length ? `<section class="panel"><h2>${t("attributes")}</h2><table class="attrs"><tbody>${attrs.map(([k, v]) => `<tr><th scope="row">${h(k)}</th><td>${h(v)}</td></tr>`).join("")}</tbody></table></section>` : ""}`;
+    ${p.description ? html`<section class="panel"><h2>${t("description")}</h2><p class="desc">${p.description}</p></section>` : ""}
+    ${attrs.length ? html`<section class="panel"><h2>${t("attributes")}</h2><table class="attrs"><tbody>${attrs.map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${attrValue(v)}</td></tr>`)}</tbody></table></section>` : ""}`);
+  $("add-to-cart").disabled = p.stock === 0;
   $("add-to-cart").addEventListener("click", () => {
     addToCart(p, { query: fromQuery });
     // bought-together and personal recommendations follow the cart
     setTimeout(refreshRails, 300);
   });
-  document.title = p.title + " · shopmind";
+  document.title = title + " · shopmind";
 }
 
 function refreshRails() {
@@ -128,6 +135,7 @@ async function init() {
   document.body.dataset.ready = "1";
 }
 
+onIdentityChange(() => loadRail($("foryou"), "foryou", productId));
 onLangChange(() => { if (product) { renderProduct(product); refreshRails(); loadRail($("similar"), "similar", productId); } });
 $("search-form").addEventListener("submit", (e) => { e.preventDefault(); location.href = "/?q=" + encodeURIComponent($("q").value.trim()); });
 init();

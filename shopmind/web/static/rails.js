@@ -1,13 +1,15 @@
 // Recommendation rails: personalized, similar items and bought-together, each with its explanation.
-import { api, applyI18n, asProduct, endpointMissing, listOf, notice, productCard, reasonOf, sessionId, t, trackClicks, userId } from "./common.js";
+import { api, applyI18n, asProduct, endpointMissing, legacyIds, listOf, notice, productCard, reasonOf, t, trackClicks, whoAmI } from "./common.js";
+import { html, setHtml } from "./html.js";
 
 const LABEL = { foryou: "foryou", similar: "similar", together: "together" };
 
 function url(kind, productId, n) {
   const qs = new URLSearchParams({ n: String(n) });
   if (kind === "foryou") {
-    qs.set("session", sessionId);
-    if (userId()) qs.set("user", userId());
+    // the shopper (signed-in user, else the anonymous session) comes from the cookies
+    const legacy = legacyIds().session_id;
+    if (legacy) qs.set("session", legacy);
     if (productId) qs.set("items", productId);  // the product on screen, on top of the live session
     return "/api/recommend?" + qs;
   }
@@ -21,7 +23,7 @@ export async function loadRail(section, kind, productId, n = 8) {
   if (!body._tracked) { trackClicks(body, () => ({})); body._tracked = true; }
   section.dataset.state = "loading";
   let data;
-  try { data = await api(url(kind, productId, n)); }
+  try { if (kind === "foryou") await whoAmI(); data = await api(url(kind, productId, n)); }
   catch (e) {
     // 404/405: no such endpoint yet; 503: the service says why (e.g. models not trained yet)
     const soft = endpointMissing(e) || e.status === 503;
@@ -31,7 +33,7 @@ export async function loadRail(section, kind, productId, n = 8) {
   }
   const items = listOf(data).map((x) => ({ ...asProduct(x), _reason: reasonOf(x) })).filter((x) => x.id && x.id !== productId);
   if (!items.length) { notice(body, t("recs.none")); section.dataset.state = "empty"; return []; }
-  body.innerHTML = `<div class="rail-list">` + items.map((p, i) => productCard(p, { reason: p._reason, position: i, list: kind })).join("") + `</div>`;
+  setHtml(body, html`<div class="rail-list">${items.map((p, i) => productCard(p, { reason: p._reason, position: i, list: kind }))}</div>`);
   applyI18n(body);
   section.dataset.state = "ready";
   return items;

@@ -1,6 +1,8 @@
 // Storefront search page: suggestions as you type, facets, filters, sorting, pagination, did-you-mean.
-import { addToCart, api, ApiError, applyI18n, asProduct, endpointMissing, h, listOf, mountHeader, notice, onLangChange,
-  productCard, sessionId, t, track, trackClicks, userId, fmtPrice } from "./common.js";
+import { addToCart, api, ApiError, applyI18n, asProduct, endpointMissing, legacyIds, listOf, notice, onIdentityChange,
+  onLangChange, productCard, t, track, trackClicks, fmtPrice } from "./common.js";
+import { mountHeader } from "./header.js";
+import { html, setHtml, setText } from "./html.js";
 import { loadRail } from "./rails.js";
 
 const PAGE_SIZE = 12;
@@ -69,45 +71,42 @@ function fieldLabel(f) {
   return f.label;
 }
 
+function facetHtml(f) {
+  if (f.field === "in_stock") {
+    const n = (f.values.find((v) => String(v.value) === "true") || {}).count;
+    return html`<fieldset class="facet" id="facet-in_stock"><legend>${t("facet.stock")}</legend><label class="check"><input type="checkbox" data-field="in_stock" data-value="true"${isActive("in_stock", "true") ? html` checked` : ""}>
+      <span>${t("facet.instock")}</span> <span class="count">${n ?? ""}</span></label></fieldset>`;
+  }
+  const id = "facet-" + f.field.replace(/[^\w-]/g, "_");
+  if (f.kind === "range") {
+    return html`<fieldset class="facet" id="${id}"><legend>${fieldLabel(f)}</legend><ul>${f.values.map((v) => {
+      const lo = v.min ?? v.from ?? (Array.isArray(v.value) ? v.value[0] : undefined);
+      const hi = v.max ?? v.to ?? (Array.isArray(v.value) ? v.value[1] : undefined);
+      const label = v.label || (lo != null && hi != null ? `${fmtPrice(lo)} – ${fmtPrice(hi)}` : lo != null ? `≥ ${fmtPrice(lo)}` : `≤ ${fmtPrice(hi)}`);
+      return html`<li><button class="facet-value" data-min="${lo ?? ""}" data-max="${hi ?? ""}">${label} <span class="count">${v.count ?? ""}</span></button></li>`;
+    })}</ul></fieldset>`;
+  }
+  const list = html`<ul>${f.values.slice(0, 12).map((v) => html`<li><label class="check"><input type="checkbox" data-field="${f.field}" data-value="${v.value}"${isActive(f.field, v.value) ? html` checked` : ""}>
+      <span>${v.value}</span> <span class="count">${v.count ?? ""}</span></label></li>`)}</ul>`;
+  if (f.field.startsWith("attr:")) {
+    // attribute facets start folded (a phone catalog has many) unless one of them is in use
+    const open = f.values.some((v) => isActive(f.field, v.value));
+    return html`<details class="facet" id="${id}"${open ? html` open` : ""}><summary>${fieldLabel(f)}</summary>${list}</details>`;
+  }
+  return html`<fieldset class="facet" id="${id}"><legend>${fieldLabel(f)}</legend>${list}</fieldset>`;
+}
+
 function renderFacets(facets) {
   const body = $("facets-body");
   const isFilter = (k) => ["brand", "category", "in_stock", "price_min", "price_max"].includes(k) || k.startsWith("attr.");
   const active = [...params().keys()].some(isFilter);
-  let html = active ? `<p><button id="clear-facets" class="linklike" data-i18n="facet.clear"></button></p>` : "";
-  for (const f of facets) {
-    if (f.field === "in_stock") {
-      const n = (f.values.find((v) => String(v.value) === "true") || {}).count;
-      html += `<fieldset class="facet" id="facet-in_stock"><legend>${t("facet.stock")}</legend><label class="check"><input type="checkbox" data-field="in_stock" data-value="true" ${isActive("in_stock", "true") ? "checked" : ""}>
-        <span>${t("facet.instock")}</span> <span class="count">${n ?? ""}</span></label></fieldset>`;
-      continue;
-    }
-    const id = "facet-" + f.field.replace(/[^\w-]/g, "_");
-    if (f.kind === "range") {
-      html += `<fieldset class="facet" id="${h(id)}"><legend>${h(fieldLabel(f))}</legend><ul>` + f.values.map((v) => {
-        const lo = v.min ?? v.from ?? (Array.isArray(v.value) ? v.value[0] : undefined);
-        const hi = v.max ?? v.to ?? (Array.isArray(v.value) ? v.value[1] : undefined);
-        const label = v.label || (lo != null && hi != null ? `${fmtPrice(lo)} – ${fmtPrice(hi)}` : lo != null ? `≥ ${fmtPrice(lo)}` : `≤ ${fmtPrice(hi)}`);
-        return `<li><button class="facet-value" data-min="${lo ?? ""}" data-max="${hi ?? ""}">${h(label)} <span class="count">${v.count ?? ""}</span></button></li>`;
-      }).join("") + `</ul></fieldset>`;
-      continue;
-    }
-    const list = `<ul>` + f.values.slice(0, 12).map((v) => {
-      const on = isActive(f.field, v.value);
-      return `<li><label class="check"><input type="checkbox" data-field="${h(f.field)}" data-value="${h(v.value)}" ${on ? "checked" : ""}>
-        <span>${h(v.value)}</span> <span class="count">${v.count ?? ""}</span></label></li>`;
-    }).join("") + `</ul>`;
-    if (f.field.startsWith("attr:")) {
-      // attribute facets start folded (a phone catalog has many) unless one of them is in use
-      const open = f.values.some((v) => isActive(f.field, v.value)) ? " open" : "";
-      html += `<details class="facet" id="${h(id)}"${open}><summary>${h(fieldLabel(f))}</summary>${list}</details>`;
-    } else html += `<fieldset class="facet" id="${h(id)}"><legend>${h(fieldLabel(f))}</legend>${list}</fieldset>`;
-  }
   const p = params();
-  html += `<fieldset class="facet price-range"><legend>${t("facet.price")}</legend>
-    <label class="sr-only" for="pmin" data-i18n="price.min"></label><input id="pmin" type="number" min="0" inputmode="decimal" data-i18n-ph="price.min" value="${h(p.get("price_min") || "")}">
-    <label class="sr-only" for="pmax" data-i18n="price.max"></label><input id="pmax" type="number" min="0" inputmode="decimal" data-i18n-ph="price.max" value="${h(p.get("price_max") || "")}">
-    <button id="price-apply" data-i18n="price.apply"></button></fieldset>`;
-  body.innerHTML = html;
+  setHtml(body, html`${active ? html`<p><button id="clear-facets" class="linklike" data-i18n="facet.clear"></button></p>` : ""}
+    ${facets.map(facetHtml)}
+    <fieldset class="facet price-range"><legend>${t("facet.price")}</legend>
+    <label class="sr-only" for="pmin" data-i18n="price.min"></label><input id="pmin" type="number" min="0" inputmode="decimal" data-i18n-ph="price.min" value="${p.get("price_min") || ""}">
+    <label class="sr-only" for="pmax" data-i18n="price.max"></label><input id="pmax" type="number" min="0" inputmode="decimal" data-i18n-ph="price.max" value="${p.get("price_max") || ""}">
+    <button id="price-apply" data-i18n="price.apply"></button></fieldset>`);
   applyI18n(body);
   body.querySelectorAll("input[type=checkbox][data-field]").forEach((cb) =>
     cb.addEventListener("change", () => toggleFacet(cb.dataset.field, cb.dataset.value)));
@@ -120,10 +119,11 @@ function renderFacets(facets) {
 function renderPager(total, page, size) {
   const pages = Math.max(1, Math.ceil(total / size));
   const el = $("pager");
-  if (pages <= 1) { el.innerHTML = ""; return; }
-  el.innerHTML = `<button id="prev" ${page <= 1 ? "disabled" : ""}>${t("page.prev")}</button>
+  if (pages <= 1) { setHtml(el, html``); return; }
+  setHtml(el, html`<button id="prev">${t("page.prev")}</button>
     <span>${t("page.of", { p: page, n: pages })}</span>
-    <button id="next" ${page >= pages ? "disabled" : ""}>${t("page.next")}</button>`;
+    <button id="next">${t("page.next")}</button>`);
+  $("prev").disabled = page <= 1; $("next").disabled = page >= pages;
   $("prev").onclick = () => { state.set("page", page - 1); go(); $("results").focus(); };
   $("next").onclick = () => { state.set("page", page + 1); go(); $("results").focus(); };
 }
@@ -161,18 +161,18 @@ async function run() {
   const page = Number(p.get("page") || 1);
   const qs = new URLSearchParams(p);
   qs.set("size", PAGE_SIZE); qs.set("page", page);
-  qs.set("session_id", sessionId);  // the search route records the search event with these
-  if (userId()) qs.set("user_id", userId());
+  // the search route records the search event; who searched comes from the cookies (legacyIds: old servers)
+  for (const [k, v] of Object.entries(legacyIds())) qs.set(k, v);
   if (inflight) inflight.abort();
   inflight = new AbortController();
   const noticeEl = $("search-notice");
-  noticeEl.innerHTML = "";
+  setText(noticeEl, "");
   let data;
   try {
     qs.sort();
     const first = window.__smFirst;
     window.__smFirst = null;
-    if (first && first.qs === qs.toString()) {  // the page's inline script already sent this search
+    if (first && first.qs === qs.toString()) {  // first-search.js already sent this search
       const r = await first.res;
       let body = null; try { body = JSON.parse(r.text); } catch { body = null; }
       if (!r.ok) throw new ApiError(r.status, (body && (body.detail || body.error)) || "HTTP " + r.status);
@@ -191,15 +191,15 @@ async function run() {
   $("result-count").textContent = t("search.results", { n: data.total ?? results.length }) +
     (data.took_ms != null ? " · " + t("search.took", { ms: Math.round(data.took_ms) }) : "");
   const list = $("result-list");
-  if (!results.length) list.innerHTML = `<p class="empty">${h(q ? t("search.none", { q }) : t("search.start"))}</p>`;
-  else list.innerHTML = results.map((r, i) => productCard(r, { position: (page - 1) * PAGE_SIZE + i, query: q, list: "search",
-    reason: r.explain ? (typeof r.explain === "string" ? r.explain : "") : "" })).join("");
+  if (!results.length) setHtml(list, html`<p class="empty">${q ? t("search.none", { q }) : t("search.start")}</p>`);
+  else setHtml(list, html`${results.map((r, i) => productCard(r, { position: (page - 1) * PAGE_SIZE + i, query: q, list: "search",
+    reason: r.explain ? (typeof r.explain === "string" ? r.explain : "") : "" }))}`);
   list.querySelectorAll(".card").forEach((card) => addCartButton(card, results.find((r) => r.id === card.dataset.id), q));
   const dym = didYouMean(data);
   const dymEl = $("did-you-mean");
   if (dym && dym !== q) {
     dymEl.hidden = false;
-    dymEl.innerHTML = `${h(t("search.didyoumean"))} <a href="/?q=${encodeURIComponent(dym)}" id="dym-link">${h(dym)}</a>?`;
+    setHtml(dymEl, html`${t("search.didyoumean")} <a href="${"/?q=" + encodeURIComponent(dym)}" id="dym-link">${dym}</a>?`);
   } else dymEl.hidden = true;
   renderFacets(normalizeFacets(data.facets));
   renderPager(data.total ?? results.length, page, PAGE_SIZE);
@@ -241,7 +241,8 @@ function setupSuggest() {
       } catch (e) { items = []; }
       items = items.filter((x) => x.text).slice(0, 8);
       if (!items.length || input.value.trim() !== q) { close(); return; }
-      box.innerHTML = items.map((x, i) => `<li role="option" id="sugg-${i}" aria-selected="false" data-text="${h(x.text)}">${h(x.text)}${x.kind ? ` <small class="src">${h(t("src." + x.kind) === "src." + x.kind ? x.kind : t("src." + x.kind))}</small>` : ""}</li>`).join("");
+      const src = (kind) => t("src." + kind) === "src." + kind ? kind : t("src." + kind);
+      setHtml(box, html`${items.map((x, i) => html`<li role="option" id="${"sugg-" + i}" aria-selected="false" data-text="${x.text}">${x.text}${x.kind ? html` <small class="src">${src(x.kind)}</small>` : ""}</li>`)}`);
       box.querySelectorAll("li").forEach((li, i) => li.addEventListener("mousedown", (e) => { e.preventDefault(); choose(i); }));
       box.hidden = false; input.setAttribute("aria-expanded", "true"); active = -1;
     }, 120);
@@ -280,6 +281,7 @@ function init() {
   trackClicks($("result-list"), (card) => ({ query: params().get("q") || undefined }));
   window.addEventListener("popstate", () => { state = new URLSearchParams(location.search); run(); });
   onLangChange(() => { run(); loadRail($("foryou"), "foryou"); });
+  onIdentityChange(() => loadRail($("foryou"), "foryou"));
   // the recommendation rail waits for the results: the search is what the shopper came for
   run().finally(() => loadRail($("foryou"), "foryou"));
 }
