@@ -2,7 +2,7 @@
 
 Payloads go into products (title, brand, category, description, attribute keys and values, currency,
 image URL, url, id), reviews, documents, merchandising rules, synonyms and search queries through the
-admin API of a server of their own; then headless Chromium opens the storefront, a search, suggestions,
+admin API of a server of their own (a demo user's name too); then headless Chromium opens the storefront, a search, suggestions,
 the product pages, the cart, the chat widget, a document page and every admin tab. Each page is opened
 twice: with the CSP as served (no violation may even be attempted) and with the CSP bypassed (the
 escaping alone must hold). Nothing may open a dialog, set ``window.__xss``, raise a page error, or leave
@@ -64,11 +64,12 @@ def xss_server(tmp_path_factory):
     from shopmind.testing.live import demo_server
 
     srv = demo_server(tmp_path_factory.mktemp("xssshop"), KEY, warm_search=True, warm_recs=True,
-                      warm_assistant=True, search_workers=0)
+                      warm_assistant=True, search_workers=0, demo_sign_in=True)
     with httpx.Client(base_url=srv.url, timeout=120, headers={"X-API-Key": KEY}) as admin:
         assert _ok_or_refused(admin.post("/api/products", json=PRODUCTS))
         for p in MAYBE_REFUSED:
             _ok_or_refused(admin.post("/api/products", json=p))
+        _ok_or_refused(admin.post("/api/users", json={"id": "xss-user", "name": f"Xsstest user {ALL}"}))
         _ok_or_refused(admin.post("/api/reviews", json=[
             {"product_id": "xss-phone-1", "rating": 1, "title": f"Xsstest review {ALL}", "text": f"Xsstest {ALL}", "author": P["img"]},
             {"product_id": "xss-phone-1", "rating": 5, "title": P["svg"], "text": P["entity"], "author": P["script"]},
@@ -83,18 +84,17 @@ def xss_server(tmp_path_factory):
             "id": 'r"><img src=x onerror=alert(1)>', "action": "boost", "product_id": "xss-phone-1",
             "query": f"{WORD} {P['img']}", "factor": 2}))
         _ok_or_refused(admin.post("/api/search/rules", json={"action": "pin", "product_id": "xss-phone-2", "query": WORD, "position": 1}))
-    with httpx.Client(base_url=srv.url, timeout=120) as anon:  # hostile queries for the dashboard
-        for q in (ALL, P["img"], f"{WORD} {P['svg']}"):
-            _ok_or_refused(anon.get("/api/search", params={"q": q, "session_id": "s-xss"}))
         # hostile queries inside the dashboard's window (the demo's events end in the past): top queries
         last = max(e.ts for e in srv.shop.store.iter_events(types=["search"]) if e.ts < time.time() - 31 * 86400)
-        _ok_or_refused(anon.post("/api/events", json=[
+        assert _ok_or_refused(admin.post("/api/events", json=[
             {"type": "search", "session_id": f"s-xss{i}", "query": q, "ts": last - 60 - i}
             for i in range(6) for q in (P["img"], f"{WORD} {P['svg']}")]))
-        _ok_or_refused(anon.post("/api/events", json=[
-            {"type": "view", "session_id": "s-xss", "product_id": "xss-phone-1"},
-            {"type": "add_to_cart", "session_id": "s-xss", "product_id": "xss-phone-2"},
-            {"type": "view", "session_id": "s-xss", "product_id": "xss-phone-2"}]))
+    with httpx.Client(base_url=srv.url, timeout=120) as anon:  # hostile queries from a shopper
+        for q in (ALL, P["img"], f"{WORD} {P['svg']}"):
+            _ok_or_refused(anon.get("/api/search", params={"q": q}))
+        assert _ok_or_refused(anon.post("/api/events", json=[  # the anonymous session cookie's events
+            {"type": "view", "product_id": "xss-phone-1"}, {"type": "add_to_cart", "product_id": "xss-phone-2"},
+            {"type": "view", "product_id": "xss-phone-2"}]))
     yield srv
     srv.stop()
 
@@ -170,6 +170,12 @@ def test_storefront_search_and_suggestions(visit):
         pg.locator("#q").press_sequentially(WORD, delay=20)
         pg.wait_for_selector("#suggest-list:not([hidden]) li")
     visit("/", act=suggest, name="home-suggest")
+
+    def sign_in(pg):  # the demo users menu and "Signed in as <name>" with a hostile user name
+        pg.click("#signin-btn")
+        pg.click("#signin-menu [data-user='xss-user']")
+        pg.wait_for_function("() => document.querySelector('#signin-who').textContent.includes('<img src=x')")
+    visit("/", act=sign_in, name="signin")
     page = visit("/?q=" + quote(ALL), name="search-payload")
     assert page.input_value("#q") == ALL
 

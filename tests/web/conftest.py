@@ -13,11 +13,12 @@ ARTIFACTS = ROOT / "test-artifacts" / "web"
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    """The real API + UI on 127.0.0.1:<free port>, demo shop loaded, search and recommendations warm."""
+    """The real API + UI on 127.0.0.1:<free port>, demo shop loaded, search and recommendations warm,
+    demo sign-in on (as `shopmind demo` has it)."""
     from shopmind.testing.live import demo_server
 
     srv = demo_server(tmp_path_factory.mktemp("webshop"), ADMIN_KEY, warm_search=True, warm_recs=True,
-                      warm_assistant=True)
+                      warm_assistant=True, demo_sign_in=True)
     print(f"\nweb test server warm-up: {srv.warm}")
     yield srv
     srv.stop()

@@ -67,42 +67,28 @@ export const setAdminKey = (k) => k ? window.sessionStorage.setItem("sm.adminKey
 let mePromise = null;
 const identityListeners = [];
 
-/** GET /api/auth/me once per page (refresh=true after a sign-in or out): {kind, user_id, session_id},
- *  or null on a server without /api/auth, which then gets the old per-tab session id (legacyIds). */
+/** GET /api/auth/me once per page (refresh=true after a sign-in or out): {kind, user_id, session_id}
+ *  ({} when it cannot be read). The ids themselves travel in HttpOnly cookies, never from the page. */
 export function whoAmI(refresh = false) {
   if (!mePromise || refresh) {
-    mePromise = api("/api/auth/me").then((me) => { window.sessionStorage.removeItem("sm.session"); return me || {}; },
-      (e) => {
-        if (endpointMissing(e)) { legacySession(); return null; }
-        console.warn("shopmind: /api/auth/me failed:", e.message);
-        return {};
-      });
+    mePromise = api("/api/auth/me").then((me) => me || {}, (e) => {
+      console.warn("shopmind: /api/auth/me failed:", e.message);
+      return {};
+    });
   }
   return mePromise;
 }
 export function onIdentityChange(fn) { identityListeners.push(fn); }
 export async function identityChanged() { const me = await whoAmI(true); identityListeners.forEach((fn) => fn(me)); return me; }
 
-function legacySession() {
-  let s = window.sessionStorage.getItem("sm.session");
-  if (!s) { s = "s-" + Math.random().toString(36).slice(2, 10) + Date.now().toString(36).slice(-4); window.sessionStorage.setItem("sm.session", s); }
-  return s;
-}
-/** Ids the page itself must send: none where the server reads the cookies; the tab's session id on a
- *  server without /api/auth (it is only stored once /api/auth/me answered 404). */
-export function legacyIds() {
-  const s = window.sessionStorage.getItem("sm.session");
-  return s ? { session_id: s } : {};
-}
-
 /** Send one interaction event (view, click, add_to_cart, purchase, search); never blocks the UI. */
 export function track(type, fields = {}) {
-  return whoAmI().then(() => {
-    const ev = { type, ...legacyIds(), ...fields };
-    for (const k of Object.keys(ev)) if (ev[k] === undefined || ev[k] === null || ev[k] === "") delete ev[k];
-    return fetch("/api/events", { method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(ev), keepalive: true, credentials: "same-origin" });
-  }).catch((e) => { console.warn("shopmind: event not sent:", e.message); return null; })
+  const ev = { type, ...fields };  // user and session: the server takes them from the cookies
+  for (const k of Object.keys(ev)) if (ev[k] === undefined || ev[k] === null || ev[k] === "") delete ev[k];
+  return fetch("/api/events", { method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(ev), keepalive: true, credentials: "same-origin" })
+    .then((res) => { if (!res.ok) console.warn(`shopmind: ${type} event refused: HTTP ${res.status}`); return res; },
+      (e) => { console.warn("shopmind: event not sent:", e.message); return null; })
     .finally(() => { window.__smEvents = (window.__smEvents || 0) + 1; });  // answered (tests wait on it)
 }
 

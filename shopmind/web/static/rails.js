@@ -1,15 +1,16 @@
 // Recommendation rails: personalized, similar items and bought-together, each with its explanation.
-import { api, applyI18n, asProduct, endpointMissing, legacyIds, listOf, notice, productCard, reasonOf, t, trackClicks, whoAmI } from "./common.js";
+import { api, applyI18n, asProduct, endpointMissing, listOf, notice, productCard, reasonOf, t, trackClicks, whoAmI } from "./common.js";
 import { html, setHtml } from "./html.js";
 
 const LABEL = { foryou: "foryou", similar: "similar", together: "together" };
 
-function url(kind, productId, n) {
+function url(kind, productId, n, me) {
   const qs = new URLSearchParams({ n: String(n) });
   if (kind === "foryou") {
-    // the shopper (signed-in user, else the anonymous session) comes from the cookies
-    const legacy = legacyIds().session_id;
-    if (legacy) qs.set("session", legacy);
+    // a signed-in shopper is the server's default; an anonymous one names the cookie's session (as
+    // /api/auth/me reported it: the server refuses any other) so the rail follows this visit
+    const session = me && me.kind === "anonymous" ? me.session_id : null;
+    if (session) qs.set("session", session);
     if (productId) qs.set("items", productId);  // the product on screen, on top of the live session
     return "/api/recommend?" + qs;
   }
@@ -23,7 +24,7 @@ export async function loadRail(section, kind, productId, n = 8) {
   if (!body._tracked) { trackClicks(body, () => ({})); body._tracked = true; }
   section.dataset.state = "loading";
   let data;
-  try { if (kind === "foryou") await whoAmI(); data = await api(url(kind, productId, n)); }
+  try { data = await api(url(kind, productId, n, kind === "foryou" ? await whoAmI() : null)); }
   catch (e) {
     // 404/405: no such endpoint yet; 503: the service says why (e.g. models not trained yet)
     const soft = endpointMissing(e) || e.status === 503;

@@ -1,5 +1,5 @@
 // Storefront search page: suggestions as you type, facets, filters, sorting, pagination, did-you-mean.
-import { addToCart, api, ApiError, applyI18n, asProduct, endpointMissing, legacyIds, listOf, notice, onIdentityChange,
+import { addToCart, api, ApiError, applyI18n, asProduct, endpointMissing, listOf, notice, onIdentityChange,
   onLangChange, productCard, t, track, trackClicks, fmtPrice } from "./common.js";
 import { mountHeader } from "./header.js";
 import { html, setHtml, setText } from "./html.js";
@@ -161,8 +161,7 @@ async function run() {
   const page = Number(p.get("page") || 1);
   const qs = new URLSearchParams(p);
   qs.set("size", PAGE_SIZE); qs.set("page", page);
-  // the search route records the search event; who searched comes from the cookies (legacyIds: old servers)
-  for (const [k, v] of Object.entries(legacyIds())) qs.set(k, v);
+  // the search route records the search event; who searched comes from the cookies
   if (inflight) inflight.abort();
   inflight = new AbortController();
   const noticeEl = $("search-notice");
