@@ -30,6 +30,7 @@ function setupKey() {
       if (!endpointMissing(err)) { status.textContent = t("error", { msg: err.message }); return; }
     }
     setAdminKey(key); input.value = ""; show();
+    reloadTabs();
   });
   $("key-forget").addEventListener("click", () => { setAdminKey(""); show(); });
   show();
@@ -413,8 +414,10 @@ mountHeader("admin");
 setupKey();
 setupTabs();
 selectTab(location.hash.slice(1) || "catalog");
-onLangChange(() => { // re-render the open tab in the new language
+/** Render the open tab again (new language, or a key that now lets it read admin data). */
+function reloadTabs() {
   const cur = location.hash.slice(1) || "catalog";
   Object.keys(loaded).forEach((k) => { if (k !== "catalog") loaded[k] = false; });
   if (cur === "catalog") loadProducts(); else selectTab(cur);
-});
+}
+onLangChange(reloadTabs);
