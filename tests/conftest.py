@@ -30,9 +30,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Debian Chromium for the session (never a downloaded browser)."""
+    """One headless Debian Chromium per test module (never a downloaded browser). Not per session:
+    playwright's sync API keeps an event loop running in the main thread while it is open, which breaks
+    later tests that call asyncio.run()."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (make browser) to run the browser tests")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
