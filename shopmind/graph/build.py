@@ -1,0 +1,241 @@
+"""Building the product graph from the catalog: rules over categories, brands, titles and attributes, the
+built-in bilingual lexicon, optional encoder similarity for category leaves the lexicon does not know,
+and co-occurrence in orders and browsing sessions.
+
+Every edge records where it came from (``source``: lexicon, attribute, title, embedding, events, catalog,
+admin) and a confidence in [0, 1].
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter, defaultdict
+from itertools import combinations
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+
+from shopmind.graph.lexicon import index, is_zh, key, lexicon, split_unit
+from shopmind.kb.graph_store import EdgeRow, NodeRow
+from shopmind.text.normalize import normalize
+
+log = logging.getLogger(__name__)
+
+ENTITY_TYPES = ("class", "category", "brand", "feature", "attribute", "series")
+EMBED_MIN_SIM = 0.9  # cosine above which an unknown category leaf joins a lexicon class
+_SERIES_SKIP = re.compile(r"^\d+(gb|tb|mm|ml|l|g|w|mah|英寸|寸)?$|^(the|and|for|with|new|men's|women's)$")
+_FOR = re.compile(r"(?:\bfor\b|适用于|适配|兼容)\s*([A-Za-z][\w\- ]{1,30})")
+
+
+def _bool_true(v: Any) -> bool:
+    return v is True or (isinstance(v, str) and normalize(v) in ("true", "yes", "是", "支持", "有"))
+
+
+class CatalogEntities:
+    """The non-product entities of a catalog: classes, category paths, brands, features, attributes."""
+
+    def __init__(self, products: Sequence[Any], encode: Callable[[list[str]], np.ndarray] | None = None) -> None:
+        lex = lexicon()
+        self.classes = {c["id"]: {"zh": list(c["zh"]), "en": list(c["en"]), "parent": c["parent"]}
+                        for c in lex["classes"]}
+        self.class_ix = index("classes")
+        self.category_class: dict[str, tuple[str, str, float]] = {}  # path -> (class, source, confidence)
+        self.parents: dict[str, str] = {}  # category path -> parent path
+        self._categories(sorted({p.category for p in products if p.category}), encode)
+        self.brand_of: dict[str, tuple[str, str, float]] = {}  # catalog brand (normalized) -> (id, source, conf)
+        self.brands: dict[str, dict[str, Any]] = {}
+        self._brands(products)
+        self.features = {f["id"]: f for f in lex["features"]}
+        self.attr_ix = index("attributes")
+        self.attributes: dict[str, dict[str, Any]] = {}
+        self._attributes(products)
+
+    # -- taxonomy ------------------------------------------------------------------------------------
+    def _categories(self, paths: list[str], encode: Callable[[list[str]], np.ndarray] | None) -> None:
+        unknown: list[str] = []
+        for path in paths:
+            parts = [x.strip() for x in path.split(">") if x.strip()]
+            for i in range(1, len(parts) + 1):
+                sub = " > ".join(parts[:i])
+                if i > 1:
+                    self.parents[sub] = " > ".join(parts[: i - 1])
+                if sub in self.category_class:
+                    continue
+                cid = self.class_ix.get(key(parts[i - 1]))
+                if cid:
+                    self.category_class[sub] = (cid, "lexicon", 1.0)
+                else:
+                    unknown.append(sub)
+        if encode is not None and unknown:
+            self._embed_match(unknown, encode)
+        for sub in unknown:
+            if sub in self.category_class:
+                continue
+            leaf = sub.split(">")[-1].strip()
+            cid = "c:" + key(leaf)
+            parent = self.parents.get(sub)
+            parent_cls = self.category_class[parent][0] if parent in self.category_class else None
+            node = self.classes.setdefault(cid, {"zh": [], "en": [], "parent": parent_cls})
+            lang = "zh" if is_zh(leaf) else "en"
+            if leaf not in node[lang]:
+                node[lang].append(leaf)
+            self.category_class[sub] = (cid, "catalog", 1.0)
+        for path, (cid, _, _) in self.category_class.items():  # the catalog's own leaf names are labels too
+            leaf = path.split(">")[-1].strip()
+            node = self.classes[cid]
+            lang = "zh" if is_zh(leaf) else "en"
+            if key(leaf) not in {key(x) for x in node[lang]}:
+                node[lang].append(leaf)
+
+    def _embed_match(self, unknown: list[str], encode: Callable[[list[str]], np.ndarray]) -> None:
+        """Category leaves the lexicon lacks join the class whose label is closest by the encoder."""
+        labels = [(cid, lab) for cid, c in self.classes.items() for lab in c["zh"][:2] + c["en"][:2]]
+        leaves = [u.split(">")[-1].strip() for u in unknown]
+        try:
+            a = np.asarray(encode(leaves), dtype=np.float32)
+            b = np.asarray(encode([lab for _, lab in labels]), dtype=np.float32)
+        except Exception:  # noqa: BLE001 - the graph still builds from rules alone
+            log.exception("graph: encoder matching of %d category leaves failed", len(leaves))
+            return
+        a /= np.linalg.norm(a, axis=1, keepdims=True) + 1e-9
+        b /= np.linalg.norm(b, axis=1, keepdims=True) + 1e-9
+        sims = a @ b.T
+        for i, sub in enumerate(unknown):
+            j = int(sims[i].argmax())
+            if sims[i, j] >= EMBED_MIN_SIM:
+                self.category_class[sub] = (labels[j][0], "embedding", round(float(sims[i, j]), 3))
+
+    # -- brands --------------------------------------------------------------------------------------
+    def _brands(self, products: Sequence[Any]) -> None:
+        lex_ix = index("brands")
+        lex = {b["id"]: b for b in lexicon()["brands"]}
+        names = Counter(p.brand for p in products if p.brand)
+        for name in names:
+            bid = lex_ix.get(key(name))
+            self.brand_of[normalize(name)] = (bid, "lexicon", 1.0) if bid else ("b:" + key(name), "catalog", 1.0)
+        # title rule: a brand's products carrying another catalog brand's name in the other script
+        # ("戴森 Dyson V12", brand 戴森) make the two one brand
+        by_key = {normalize(n): n for n in names}
+        seen: Counter[tuple[str, str]] = Counter()
+        for p in products:
+            if not p.brand:
+                continue
+            t = normalize(p.title)
+            for other_key, other in by_key.items():
+                if other != p.brand and is_zh(other) != is_zh(p.brand) and len(other_key) > 1 and \
+                        re.search(rf"(?<![a-z0-9]){re.escape(other_key)}(?![a-z0-9])", t):
+                    seen[(normalize(p.brand), other_key)] += 1
+        for (a, b), n in seen.items():
+            ida, idb = self.brand_of[a][0], self.brand_of[b][0]
+            if ida != idb and names[by_key[a]] and n / names[by_key[a]] >= 0.5:
+                keep = ida if ida in lex else idb
+                for k, (bid, src, conf) in list(self.brand_of.items()):
+                    if bid in (ida, idb) and bid != keep:
+                        self.brand_of[k] = (keep, "title", round(min(1.0, n / names[by_key[a]]), 3))
+        for k, (bid, _, _) in self.brand_of.items():
+            node = self.brands.setdefault(bid, {"zh": list(lex.get(bid, {}).get("zh", [])),
+                                                "en": list(lex.get(bid, {}).get("en", [])), "names": []})
+            name = by_key[k]
+            node["names"].append(name)
+            lang = "zh" if is_zh(name) else "en"
+            if key(name) not in {key(x) for x in node[lang]}:
+                node[lang].append(name)
+
+    # -- attributes ----------------------------------------------------------------------------------
+    def _attributes(self, products: Sequence[Any]) -> None:
+        seen = {a for p in products for a in (p.attributes or {})}
+        for a in sorted(seen):
+            name, unit = split_unit(a)
+            aid = self.attr_ix.get(key(name)) or "a:" + key(name)
+            node = self.attributes.setdefault(aid, {"names": [], "units": []})
+            node["names"].append(a)
+            if unit and unit not in node["units"]:
+                node["units"].append(unit)
+
+    def nodes(self) -> list[NodeRow]:
+        lex_attrs = {a["id"]: a for a in lexicon()["attributes"]}
+        out: list[NodeRow] = []
+        for cid, c in self.classes.items():
+            out.append((f"class:{cid}", "class", {"zh": c["zh"], "en": c["en"]}, {"parent": c["parent"]}))
+        for path, (cid, src, conf) in self.category_class.items():
+            out.append((f"category:{path}", "category", {"zh" if is_zh(path) else "en": [path]},
+                        {"class": cid, "source": src, "confidence": conf, "parent": self.parents.get(path)}))
+        for bid, b in self.brands.items():
+            out.append((f"brand:{bid}", "brand", {"zh": b["zh"], "en": b["en"]}, {"names": b["names"]}))
+        for fid, f in self.features.items():
+            out.append((f"feature:{fid}", "feature", {"zh": f["zh"], "en": f["en"]}, {"attrs": f["attrs"]}))
+        for aid, a in self.attributes.items():
+            lx = lex_attrs.get(aid, {"zh": [], "en": []})
+            zh = lx["zh"] or [split_unit(n)[0] for n in a["names"] if is_zh(n)][:1]
+            en = lx["en"] or [split_unit(n)[0] for n in a["names"] if not is_zh(n)][:1]
+            out.append((f"attribute:{aid}", "attribute", {"zh": zh, "en": en}, a))
+        return out
+
+    def edges(self) -> list[EdgeRow]:
+        out: list[EdgeRow] = []
+        for cid, c in self.classes.items():
+            if c["parent"]:
+                out.append((f"class:{cid}", "belongs_to", f"class:{c['parent']}", "lexicon", 1.0, 1.0))
+        for path, (cid, src, conf) in self.category_class.items():
+            out.append((f"category:{path}", "belongs_to", f"class:{cid}", src, conf, 1.0))
+        return out
+
+    # -- per product ---------------------------------------------------------------------------------
+    def product_edges(self, p: Any) -> list[EdgeRow]:
+        pid = f"product:{p.id}"
+        out: list[EdgeRow] = []
+        if p.category:
+            out.append((pid, "belongs_to", f"category:{p.category.strip()}", "catalog", 1.0, 1.0))
+        if p.brand and normalize(p.brand) in self.brand_of:
+            out.append((f"brand:{self.brand_of[normalize(p.brand)][0]}", "brand_of", pid, "catalog", 1.0, 1.0))
+        title = normalize(p.title)
+        for fid, f in self.features.items():
+            attrs = {key(split_unit(a)[0]): v for a, v in (p.attributes or {}).items()}
+            if any(_bool_true(attrs.get(key(a))) for a in f["attrs"]):
+                out.append((pid, "has_feature", f"feature:{fid}", "attribute", 1.0, 1.0))
+            elif any(normalize(lab) in title for lab in f["zh"] + f["en"] if len(lab) > 1):
+                out.append((pid, "has_feature", f"feature:{fid}", "title", 0.8, 1.0))
+        series = self.series_of(p)
+        if series:
+            out.append((pid, "same_series", series, "title", 0.7, 1.0))
+        for m in _FOR.finditer(p.title):
+            target = f"series:{normalize(m.group(1)).strip()}"
+            out.append((pid, "accessory_of", target, "title", 0.6, 1.0))
+        return out
+
+    def series_of(self, p: Any) -> str | None:
+        """'Apple iPhone 15 Pro 128GB' -> series:apple:iphone 15 — the first model word after the brand
+        and a following number."""
+        if not p.brand or normalize(p.brand) not in self.brand_of:
+            return None
+        bid = self.brand_of[normalize(p.brand)][0]
+        names = {normalize(x) for x in self.brands[bid]["zh"] + self.brands[bid]["en"] + self.brands[bid]["names"]}
+        words = [w for w in re.findall(r"[a-z0-9][a-z0-9\-\.]*", normalize(p.title)) if w not in names]
+        if not words or _SERIES_SKIP.match(words[0]) or words[0].isdigit():
+            return None
+        name = words[0] + (" " + words[1] if len(words) > 1 and words[1].isdigit() else "")
+        return f"series:{bid}:{name}"
+
+
+def event_edges(events: Iterable[Any], orders: Iterable[Any], max_session: int = 30) -> list[EdgeRow]:
+    """bought_together (same order) and viewed_together (same session) edges, weight = co-occurrences."""
+    bought: Counter[tuple[str, str]] = Counter()
+    for o in orders:
+        ids = sorted({ln.product_id for ln in o.lines})
+        bought.update(combinations(ids, 2))
+    sessions: dict[str, list[str]] = defaultdict(list)
+    for e in events:
+        if e.product_id and e.type in ("view", "click", "add_to_cart") and (e.session_id or e.user_id):
+            s = sessions[e.session_id or e.user_id]
+            if e.product_id not in s and len(s) < max_session:
+                s.append(e.product_id)
+    viewed: Counter[tuple[str, str]] = Counter()
+    for ids in sessions.values():
+        viewed.update(combinations(sorted(ids), 2))
+    out: list[EdgeRow] = []
+    for rel, counts in (("bought_together", bought), ("viewed_together", viewed)):
+        top = max(counts.values(), default=1)
+        for (a, b), n in counts.items():
+            out.append((f"product:{a}", rel, f"product:{b}", "events", round(n / top, 4), float(n)))
+    return out
