@@ -46,6 +46,13 @@ class Shop:
         return build(self)
 
     @cached_property
+    def graph(self):
+        """The product knowledge graph (shopmind.graph), refreshed from the catalog."""
+        from shopmind.graph import build
+
+        return build(self)
+
+    @cached_property
     def search(self):
         """Hybrid product search (shopmind.search)."""
         from shopmind.search import build
@@ -129,8 +136,9 @@ class Shop:
         show = progress and not quiet
         stop = stop or (lambda: False)
         steps = (
+            ("graph", lambda: self.graph.refresh()),
             ("search", lambda: self.search.refresh(progress=show, stop=stop,
-                                                   report=lambda f, msg: job.progress(f / 3, stage=f"search: {msg}"))),
+                                                   report=lambda f, msg: job.progress((1 + f) / 4, stage=f"search: {msg}"))),
             ("enrich", lambda: self.text.enrich(progress=show, stop=stop)),
             ("recommend", lambda: self.recommender.refresh(progress=show)),
         )

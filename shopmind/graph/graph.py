@@ -6,6 +6,7 @@ a linking vocabulary of every entity label in both languages.
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from typing import Any, Callable, Iterator
 
@@ -28,17 +29,28 @@ class ProductGraph:
         self.gs = GraphStore(store)
         self.encode = encode
         self.version = 0
+        self._checked = 0.0
         self._load()
 
     # -- building ----------------------------------------------------------------------------------
-    def refresh(self, full: bool = False) -> dict[str, Any]:
+    def follow(self, every_s: float = 1.0) -> bool:
+        """At query time (at most once per ``every_s``): fold catalog changes in, without the event scan."""
+        now = time.time()
+        if now - self._checked < every_s:
+            return False
+        self._checked = now
+        if self.store.change_seq() <= int(self.store.get_meta(SEQ_KEY, 0) or 0):
+            return False
+        return bool(self.refresh(events=False).get("changed"))
+
+    def refresh(self, full: bool = False, events: bool = True) -> dict[str, Any]:
         """Rebuild the graph from the catalog: entity nodes whole (they are few), product edges only for
         products changed since the last refresh (all when ``full``), co-occurrence edges when new events
-        or orders arrived. Returns what was rebuilt."""
+        or orders arrived (unless ``events`` is False). Returns what was rebuilt."""
         seq = int(self.store.get_meta(SEQ_KEY, 0) or 0) if not full else 0
         newest = self.store.change_seq()
-        last_event = self._last_event_id()
         events_after = int(self.store.get_meta(EVENTS_KEY, -1) if not full else -1)
+        last_event = self._last_event_id() if events else events_after
         if newest <= seq and last_event == events_after:
             return {"changed": 0}
         products = [p for p in self.store.iter_products() if p.status == "active"]
@@ -57,7 +69,7 @@ class ProductGraph:
         else:
             changed = []
         n_events = 0
-        if last_event != events_after or newest > seq:
+        if events and (last_event != events_after or newest > seq):
             ev = event_edges(self.store.iter_events(), self.store.orders())
             n_events = len(ev)
             self.gs.write([], ev, replace_sources=["events"])
@@ -91,6 +103,8 @@ class ProductGraph:
                 self.brands[ident] = {**labels, "names": data.get("names", [])}
                 for n in data.get("names", []):
                     self.brand_of_name[normalize(n)] = ident
+                for n in labels.get("zh", []) + labels.get("en", []):
+                    self.brand_of_name.setdefault(normalize(n), ident)
             elif typ == "feature":
                 self.features[ident] = {**labels, "attrs": data.get("attrs", [])}
             elif typ == "attribute":

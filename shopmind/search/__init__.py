@@ -28,7 +28,8 @@ def build(shop: Any, save: bool = True) -> SearchEngine:
         build_indexes(shop, full=True)
         ix = IndexSet.load(root)
         assert ix is not None
-    engine = SearchEngine(shop.store, ix, encoder, load_ranker(shop.settings.home), index_dir=root)
+    engine = SearchEngine(shop.store, ix, encoder, load_ranker(shop.settings.home), index_dir=root,
+                          graph=shop.graph)
     if not save:  # a search worker: adopts the index sets the serving process saves
         engine.adopt_saved = True
         engine.follow()

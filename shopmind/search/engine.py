@@ -28,6 +28,8 @@ from shopmind.index.manager import POINTER, IndexSet
 from shopmind.kb.models import Product
 from shopmind.search import features as feat
 from shopmind.search import filters as flt
+from shopmind.search.coherence import coherent
+from shopmind.search.currency import CurrencySettings, base_prices, load_currency
 from shopmind.search.fusion import rrf
 from shopmind.search.merch import apply_rules, load_rules, load_synonyms
 from shopmind.search.query import COLORS, Gazetteer, ParsedQuery, QueryParser, is_color_attr
@@ -50,7 +52,7 @@ class SearchEngine:
 
     def __init__(self, store: Any, index: IndexSet, encoder: Any | None = None, ranker: Ranker | None = None,
                  index_dir: Path | None = None, k_lexical: int = 100, k_dense: int = 100, rank_depth: int = 150,
-                 dense_margin: float = 0.1) -> None:
+                 dense_margin: float = 0.1, graph: Any | None = None) -> None:
         self.store = store
         self.ix = index
         self.encoder = encoder
@@ -67,7 +69,10 @@ class SearchEngine:
         self._rating: dict[int, float] | None = None
         self._rating_at = 0.0
         self._rules_cache: tuple[float, list] = (0.0, [])
-        self.parser = QueryParser(Speller(), Gazetteer(), load_synonyms(store) if store is not None else None)
+        self.graph = graph  # shopmind.graph.ProductGraph: linking, class filters, merged facets
+        self._currency: tuple[float, CurrencySettings | None] = (0.0, None)
+        self.parser = QueryParser(Speller(), Gazetteer(), load_synonyms(store) if store is not None else None,
+                                  graph=graph)
         self._vocab_rows = 0
         self._dirty = False
         self._rowinfo: dict[int, Any] = {}  # per-row title data of the ranker features (features.compute)
@@ -204,7 +209,7 @@ class SearchEngine:
     def install(self, new: IndexSet) -> None:
         """Swap ``new`` in as the serving index set: its vocabulary is built first, outside the lock,
         so searches wait only for the swap itself."""
-        parser = QueryParser(Speller(), Gazetteer(), self.parser.synonym_groups)
+        parser = QueryParser(Speller(), Gazetteer(), self.parser.synonym_groups, graph=self.graph)
         rows = _add_vocab(new, parser, 0)
         with self.lock:
             new.version = self.ix.version + 1  # result caches key on it
@@ -269,6 +274,7 @@ class SearchEngine:
             self._rowinfo = {}
             self.parser.speller = Speller()
             self.parser.gazetteer = Gazetteer()
+            self.parser.graph = self.graph
             self.parser.set_synonyms(self.parser.synonym_groups)
             self._update_vocab()
             return path
@@ -337,6 +343,20 @@ class SearchEngine:
             rules = load_rules(self.store)
             self._rules_cache = (time.time(), rules)
         return rules
+
+    def currency(self) -> CurrencySettings | None:
+        """The shop's base currency and exchange rates (kb meta, re-read at most once a second)."""
+        at, cur = self._currency
+        if self.store is not None and time.time() - at > 1.0:
+            cur = load_currency(self.store)
+            self._currency = (time.time(), cur)
+        return cur
+
+    def _mask(self, filters: dict[str, Any]) -> np.ndarray:
+        """Rows passing ``filters``, with brand aliases and classes from the graph and converted prices."""
+        if self.graph is not None and self.graph.follow():
+            self.parser.add_graph_vocabulary()
+        return flt.mask(self.ix.catalog, filters, self.graph, self.currency(), self.ix.version)
 
     # -- retrieval -----------------------------------------------------------------------------------------
     QVEC_CACHE = 2048
@@ -443,7 +463,7 @@ class SearchEngine:
         self.follow()
         with self.lock:
             pq = self.parser.parse(q)
-            m = flt.mask(self.ix.catalog, flt.check_filters(pq.filters)) if pq.filters else None
+            m = self._mask(flt.check_filters(pq.filters)) if pq.filters else None
             res = self.retrieve(pq, m, "hybrid")
             if not res["order"] and m is not None:
                 m = None
@@ -465,7 +485,7 @@ class SearchEngine:
         with self.lock:
             pq = self.parser.parse(q)
             filters = flt.check_filters(pq.filters)
-            m = flt.mask(self.ix.catalog, filters) if filters else None
+            m = self._mask(filters) if filters else None
             res = self.retrieve(pq, m, method)
             if not res["order"] and m is not None:
                 res = self.retrieve(pq, None, method)
@@ -496,17 +516,20 @@ class SearchEngine:
             if "attrs" in parsed_filters and "attrs" in explicit:
                 combined["attrs"] = {**parsed_filters["attrs"], **explicit["attrs"]}
             fallback: list[str] = []
-            m = flt.mask(cat, combined)
+            m = self._mask(combined)
             res = self._run(pq, m, method)
             if q.strip() and len(res["matched"]) == 0 and parsed_filters:
                 fallback.append("relaxed_filters")  # parsed filters (not the caller's) are dropped first
                 combined = dict(explicit)
-                m = flt.mask(cat, combined)
+                m = self._mask(combined)
                 res = self._run(pq, m, method)
             if q.strip() and len(res["matched"]) == 0 and method != "dense" and self.ix.dense is not None:
                 fallback.append("dense_only")
                 res = self._run(pq, m, "dense")
             order_arr, rel = self._result_rows(res, m, q, method)
+            if q.strip() and not res.get("browse"):
+                order_arr, rel = coherent(order_arr, rel, m, combined, pq.boosts, self.graph, cat.ids,
+                                          self.popularity(np.flatnonzero(m)))
             rules, normalized = self.rules(), pq.normalized if q.strip() else ""
             applied: dict[int, str] = {}
             if any(r.applies(normalized) for r in rules):  # the lists and dicts the rules work on
@@ -518,7 +541,8 @@ class SearchEngine:
             score_of[order_arr] = np.where(rel > -1e9, rel, 0.0)
             if sort != "relevance":
                 pinned = [r for r in order_arr.tolist() if applied.get(r) == "pin"]
-                order_arr = flt.sort_rows(cat, order_arr, rel, sort, self.ratings() if sort == "rating" else None)
+                order_arr = flt.sort_rows(cat, order_arr, rel, sort, self.ratings() if sort == "rating" else None,
+                                          base_prices(cat, self.currency(), self.ix.version))
                 if pinned:
                     keep = set(pinned)
                     order_arr = np.asarray(pinned + [r for r in order_arr.tolist() if r not in keep], dtype=np.int64)
@@ -527,7 +551,8 @@ class SearchEngine:
             results = [self._result(int(r), float(score_of[r]), applied) for r in page_rows]
             if explain:
                 self._explain(results, page_rows, res)
-            facets = flt.facets(cat, order_arr)
+            facets = flt.facets(cat, order_arr, graph=self.graph, lang=pq.lang,
+                                prices=base_prices(cat, self.currency(), self.ix.version))
             query = pq.to_dict()
             query["filters_applied"] = combined
             return {
@@ -678,6 +703,8 @@ def _add_vocab(ix: IndexSet, parser: QueryParser, start: int) -> int:
     gazetteer; returns the next row to add."""
     cat = ix.catalog
     sp, gz = parser.speller, parser.gazetteer
+    if start == 0:
+        parser.add_graph_vocabulary()
     for row in range(start, len(cat)):
         if not cat.alive[row]:
             continue

@@ -328,7 +328,8 @@ def compute(ix: IndexSet, pq: ParsedQuery, c: Candidates, popularity: np.ndarray
     X[:, F["corrected"]] = 1.0 if pq.corrections else 0.0
     qtext = pq.text
     q3 = _trigrams(qtext) if qtext else []
-    brand_filter = normalize(pq.filters.get("brand") or "")
+    bf = pq.filters.get("brand") or ""
+    brand_filter = {normalize(b) for b in ([bf] if isinstance(bf, str) else bf)} - {""}  # a brand's aliases
     attr_boosts = dict(pq.boosts.get("attrs", {}))
     attr_boosts.update(pq.filters.get("attrs", {}))
     cat_boost = normalize(pq.boosts.get("category") or "")
@@ -396,7 +397,7 @@ def compute(ix: IndexSet, pq: ParsedQuery, c: Candidates, popularity: np.ndarray
     safe = np.maximum(lens, 1)
     X[:, F["first_match_pos"]] = np.where(matched, hitpos.argmax(axis=1) / safe, 1.5)
     X[:, F["title_precision"]] = np.where(matched, hitpos.sum(axis=1) / safe, 0.0)
-    X[:, F["brand_in_query"]] = [-1.0 if r.brand is None else float(r.brand == brand_filter or r.brand in qtext)
+    X[:, F["brand_in_query"]] = [-1.0 if r.brand is None else float(r.brand in brand_filter or r.brand in qtext)
                                  for r in recs]
     if attr_boosts:
         boosts = [(name, str(value).lower()) for name, value in attr_boosts.items()]

@@ -32,8 +32,18 @@ def _num(value: str, mult: str | None) -> float:
     return float(value) * _MULT.get(mult or "", 1.0)
 
 
+_CURRENCY_OF = [(re.compile(r"[¥￥元块]|rmb|yuan|cny|人民币"), "CNY"), (re.compile(r"\$|usd|dollar"), "USD"),
+                (re.compile(r"€|eur"), "EUR")]
+
+
 def parse_price(text: str) -> tuple[float | None, float | None, str]:
     """(price_min, price_max, query text without the price phrase); the text is normalized first."""
+    return parse_price_currency(text)[:3]
+
+
+def parse_price_currency(text: str) -> tuple[float | None, float | None, str, str | None]:
+    """``parse_price`` and the currency the phrase names ("¥", "元", "$", "usd"...; None when it names
+    none)."""
     text = normalize(text)
     for pat, kind in _PRICE_PATTERNS:
         m = pat.search(text)
@@ -42,13 +52,14 @@ def parse_price(text: str) -> tuple[float | None, float | None, str]:
         g = m.groups()
         rest = (text[: m.start()] + " " + text[m.end() :]).strip()
         rest = re.sub(r"\s+", " ", rest)
+        cur = next((c for r, c in _CURRENCY_OF if r.search(m.group(0))), None)
         if kind == "range":
             lo, hi = _num(g[0], g[1]), _num(g[2], g[3])
-            return min(lo, hi), max(lo, hi), rest
+            return min(lo, hi), max(lo, hi), rest, cur
         if kind == "max":
-            return None, _num(g[0], g[1]), rest
-        return _num(g[0], g[1]), None, rest
-    return None, None, text
+            return None, _num(g[0], g[1]), rest, cur
+        return _num(g[0], g[1]), None, rest, cur
+    return None, None, text, None
 
 
 # -- colors: the attribute value people type most; zh and en names of one color meet on the English name
@@ -121,13 +132,17 @@ class Gazetteer:
         self.zh_names: list[str] = []
         self.max_words = 1
 
-    def add(self, name: str, kind: str, value: str) -> None:
+    def add(self, name: str, kind: str, value: str, override: bool = False) -> None:
         key = normalize(name)
         if len(key) < 2 or key.isdigit():
             return
-        self.names.setdefault(key, (kind, value))
+        if override:
+            self.names[key] = (kind, value)
+        else:
+            self.names.setdefault(key, (kind, value))
         if not key.isascii() and key not in self.zh_names:
             self.zh_names.append(key)
+            self.zh_names.sort(key=len, reverse=True)
         self.max_words = max(self.max_words, min(4, len(key.split())))
 
     def link(self, text: str) -> list[tuple[str, str, str]]:
@@ -145,12 +160,22 @@ class Gazetteer:
                     out.append((span, *hit))
                     for k in range(i, i + n):
                         used[k] = True
-        # Chinese: brand/category names inside a run without spaces ("华为手机")
-        zh_words = [w for w in words if not w.isascii()]
-        if zh_words:
+        # Chinese: names inside a run without spaces ("华为手机"), longest first, not overlapping
+        # ("平板电脑" is a tablet, not also the 电脑 inside it)
+        for i, w in enumerate(words):
+            if used[i] or w.isascii():
+                continue
+            taken = [False] * len(w)
             for span in self.zh_names:
-                if any(span in w and span != w for w in zh_words) and not any(span == s for s, _, _ in out):
-                    out.append((span, *self.names[span]))
+                if len(span) >= len(w):
+                    continue
+                start = w.find(span)
+                while start >= 0 and any(taken[start : start + len(span)]):
+                    start = w.find(span, start + 1)
+                if start >= 0:
+                    taken[start : start + len(span)] = [True] * len(span)
+                    if not any(span == s for s, _, _ in out):
+                        out.append((span, *self.names[span]))
         return out
 
 
@@ -158,9 +183,11 @@ class QueryParser:
     """Turns a raw query into a ParsedQuery using the catalog vocabulary, synonyms and gazetteer."""
 
     def __init__(self, speller: Speller | None = None, gazetteer: Gazetteer | None = None,
-                 synonyms: Iterable[Iterable[str]] | None = None, synonym_weight: float = 0.5) -> None:
+                 synonyms: Iterable[Iterable[str]] | None = None, synonym_weight: float = 0.5,
+                 graph: Any | None = None) -> None:
         self.speller = speller or Speller()
         self.gazetteer = gazetteer or Gazetteer()
+        self.graph = graph  # shopmind.graph.ProductGraph: class, brand and feature linking
         self.synonym_weight = synonym_weight
         self.set_synonyms(synonyms if synonyms is not None else DEFAULT_SYNONYMS)
 
@@ -177,17 +204,31 @@ class QueryParser:
                 for w in normalize(t).split():
                     self.speller.protected.add(w)
 
+    def add_graph_vocabulary(self) -> None:
+        """Link the graph's class, brand and feature labels (zh and en) and keep the speller off them
+        ("novel" is a word of the shop, not a typo of "navel")."""
+        if self.graph is None:
+            return
+        for label, kind, ident in self.graph.vocabulary():
+            self.gazetteer.add(label, kind, ident, override=True)
+            if label.isascii():
+                self.speller.add_text(label)
+            for w in normalize(label).split():
+                self.speller.protected.add(w)
+
     def parse(self, raw: str, correct: bool = True) -> ParsedQuery:
         if not isinstance(raw, str):
             raise TypeError(f"query must be a string, got {type(raw).__name__}")
         norm = normalize(raw)
         pq = ParsedQuery(raw=raw, normalized=norm)
         pq.lang = "zh" if re.search(r"[\u4e00-\u9fff]", norm) else "en"
-        lo, hi, text = parse_price(norm)
+        lo, hi, text, cur = parse_price_currency(norm)
         if lo is not None:
             pq.filters["price_min"] = lo
         if hi is not None:
             pq.filters["price_max"] = hi
+        if cur is not None and (lo is not None or hi is not None):
+            pq.filters["currency"] = cur
         if correct:
             fixed, fixes = self.speller.correct(text)
             if fixes:
@@ -205,10 +246,21 @@ class QueryParser:
         value (else a boost); categories and other attribute values are soft boosts."""
         attrs: dict[str, str] = {}
         boosts: dict[str, str] = {}
-        for span, kind, value in self.gazetteer.link(pq.text):
+        links = self.gazetteer.link(pq.text)
+        classes = sorted((x for x in links if x[1] == "class"), key=lambda x: -len(x[0]))
+        if classes and self.graph is not None:  # the longest class name is what the shopper wants
+            cid = classes[0][2]
+            pq.filters["class"] = cid
+            for lab in self.graph.class_terms(cid):  # cross-language: 手机 also finds "Phones"
+                for t in tokenize(lab):
+                    if t not in pq.terms:
+                        pq.expansions[t] = max(pq.expansions.get(t, 0.0), self.synonym_weight)
+        for span, kind, value in links:
             pq.entities.append({"span": span, "type": kind, "value": value})
             if kind == "brand" and "brand" not in pq.filters:
-                pq.filters["brand"] = value
+                pq.filters["brand"] = (self.graph.brand_names(value) if self.graph is not None else []) or value
+            elif kind == "feature":
+                pq.boosts.setdefault("features", []).append(value)
             elif kind == "category":
                 pq.boosts.setdefault("category", value)
             elif kind.startswith("attr:"):
