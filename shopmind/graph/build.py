@@ -50,6 +50,7 @@ class CatalogEntities:
         self.attr_ix = index("attributes")
         self.attributes: dict[str, dict[str, Any]] = {}
         self._attributes(products)
+        self.lines = self._lines(products)
 
     # -- taxonomy ------------------------------------------------------------------------------------
     def _categories(self, paths: list[str], encode: Callable[[list[str]], np.ndarray] | None) -> None:
@@ -153,6 +154,24 @@ class CatalogEntities:
             if unit and unit not in node["units"]:
                 node["units"].append(unit)
 
+    def _lines(self, products: Sequence[Any], min_products: int = 2, min_share: float = 0.8) -> dict[str, dict]:
+        """Product lines from title rules: the model word of a brand's series ("iphone", "macbook") when
+        most of its products share one class — so a query naming the line knows its class and brand."""
+        seen: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        for p in products:
+            sk = self.series_key(p)
+            cls = self.category_class.get((p.category or "").strip(), (None,))[0]
+            if sk and cls:
+                seen[(sk[0], sk[1].split()[0])][cls] += 1
+        out: dict[str, dict] = {}
+        for (bid, word), classes in seen.items():
+            cls, n = classes.most_common(1)[0]
+            total = sum(classes.values())
+            if total >= min_products and n / total >= min_share and len(word) > 2 and not word.isdigit():
+                out[f"{bid}:{word}"] = {"brand": bid, "class": cls, "label": word, "products": total,
+                                        "confidence": round(n / total, 3)}
+        return out
+
     def nodes(self) -> list[NodeRow]:
         lex_attrs = {a["id"]: a for a in lexicon()["attributes"]}
         out: list[NodeRow] = []
@@ -165,6 +184,8 @@ class CatalogEntities:
             out.append((f"brand:{bid}", "brand", {"zh": b["zh"], "en": b["en"]}, {"names": b["names"]}))
         for fid, f in self.features.items():
             out.append((f"feature:{fid}", "feature", {"zh": f["zh"], "en": f["en"]}, {"attrs": f["attrs"]}))
+        for lid, ln in self.lines.items():
+            out.append((f"line:{lid}", "line", {"en": [ln["label"]]}, ln))
         for aid, a in self.attributes.items():
             lx = lex_attrs.get(aid, {"zh": [], "en": []})
             zh = lx["zh"] or [split_unit(n)[0] for n in a["names"] if is_zh(n)][:1]
@@ -179,6 +200,9 @@ class CatalogEntities:
                 out.append((f"class:{cid}", "belongs_to", f"class:{c['parent']}", "lexicon", 1.0, 1.0))
         for path, (cid, src, conf) in self.category_class.items():
             out.append((f"category:{path}", "belongs_to", f"class:{cid}", src, conf, 1.0))
+        for lid, ln in self.lines.items():
+            out.append((f"line:{lid}", "belongs_to", f"class:{ln['class']}", "title", ln["confidence"], 1.0))
+            out.append((f"brand:{ln['brand']}", "brand_of", f"line:{lid}", "title", 1.0, 1.0))
         return out
 
     # -- per product ---------------------------------------------------------------------------------
@@ -205,7 +229,11 @@ class CatalogEntities:
         return out
 
     def series_of(self, p: Any) -> str | None:
-        """'Apple iPhone 15 Pro 128GB' -> series:apple:iphone 15 — the first model word after the brand
+        sk = self.series_key(p)
+        return f"series:{sk[0]}:{sk[1]}" if sk else None
+
+    def series_key(self, p: Any) -> tuple[str, str] | None:
+        """'Apple iPhone 15 Pro 128GB' -> ('apple', 'iphone 15') — the first model word after the brand
         and a following number."""
         if not p.brand or normalize(p.brand) not in self.brand_of:
             return None
@@ -214,8 +242,7 @@ class CatalogEntities:
         words = [w for w in re.findall(r"[a-z0-9][a-z0-9\-\.]*", normalize(p.title)) if w not in names]
         if not words or _SERIES_SKIP.match(words[0]) or words[0].isdigit():
             return None
-        name = words[0] + (" " + words[1] if len(words) > 1 and words[1].isdigit() else "")
-        return f"series:{bid}:{name}"
+        return bid, words[0] + (" " + words[1] if len(words) > 1 and words[1].isdigit() else "")
 
 
 def event_edges(events: Iterable[Any], orders: Iterable[Any], max_session: int = 30) -> list[EdgeRow]:

@@ -62,7 +62,7 @@ class ProductGraph:
             edges = ents.edges() + [e for p in changed if p.id in live for e in ents.product_edges(p)]
             nodes = ents.nodes() + [(f"product:{p.id}", "product", {}, {}) for p in changed if p.id in live]
             self.gs.write(nodes, edges, replace_src=[f"product:{i}" for i in chg_ids],
-                          replace_types=[t for t in ("class", "category", "brand", "feature", "attribute")])
+                          replace_types=[t for t in ("class", "category", "brand", "feature", "attribute", "line")])
             gone = [f"product:{i}" for i in chg_ids if i not in live]
             if gone:
                 self.gs.delete_nodes(gone)
@@ -93,6 +93,7 @@ class ProductGraph:
         self.brand_of_name: dict[str, str] = {}
         self.features: dict[str, dict[str, Any]] = {}
         self.attributes: dict[str, dict[str, Any]] = {}
+        self.lines: dict[str, dict[str, Any]] = {}
         for nid, typ, labels, data in self.gs.nodes():
             kind, _, ident = nid.partition(":")
             if typ == "class":
@@ -109,6 +110,8 @@ class ProductGraph:
                 self.features[ident] = {**labels, "attrs": data.get("attrs", [])}
             elif typ == "attribute":
                 self.attributes[ident] = {**labels, **data}
+            elif typ == "line":
+                self.lines[ident] = data
         self.attr_of_name = {normalize(n): aid for aid, a in self.attributes.items() for n in a.get("names", [])}
         self.children: dict[str, list[str]] = defaultdict(list)
         for cid, c in self.classes.items():
@@ -150,8 +153,10 @@ class ProductGraph:
         return ident
 
     def vocabulary(self) -> Iterator[tuple[str, str, str]]:
-        """(surface label, kind, entity id) for query linking: class, brand and feature labels in both
-        languages (brands also by their catalog names)."""
+        """(surface label, kind, entity id) for query linking: product lines, then class, brand and feature
+        labels in both languages (brands also by their catalog names); a later label wins a tie."""
+        for lid, ln in self.lines.items():
+            yield ln["label"], "line", lid
         for cid, c in self.classes.items():
             for lab in c.get("zh", []) + c.get("en", []):
                 yield lab, "class", cid

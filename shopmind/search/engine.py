@@ -529,7 +529,8 @@ class SearchEngine:
             order_arr, rel = self._result_rows(res, m, q, method)
             if q.strip() and not res.get("browse"):
                 order_arr, rel = coherent(order_arr, rel, m, combined, pq.boosts, self.graph, cat.ids,
-                                          self.popularity(np.flatnonzero(m)))
+                                          self.popularity(np.flatnonzero(m)),
+                                          lambda r: cat.brands.names[cat.brand[r]])
             rules, normalized = self.rules(), pq.normalized if q.strip() else ""
             applied: dict[int, str] = {}
             if any(r.applies(normalized) for r in rules):  # the lists and dicts the rules work on

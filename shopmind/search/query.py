@@ -248,6 +248,11 @@ class QueryParser:
         boosts: dict[str, str] = {}
         links = self.gazetteer.link(pq.text)
         classes = sorted((x for x in links if x[1] == "class"), key=lambda x: -len(x[0]))
+        lines = [self.graph.lines[x[2]] for x in links if x[1] == "line"] if self.graph is not None else []
+        if lines and not classes:  # "iphone": a product line knows its class and brand
+            classes = [(lines[0]["label"], "class", lines[0]["class"])]
+            if not any(k == "brand" for _, k, _ in links):
+                links.append((lines[0]["label"], "brand", lines[0]["brand"]))
         if classes and self.graph is not None:  # the longest class name is what the shopper wants
             cid = classes[0][2]
             pq.filters["class"] = cid
@@ -257,8 +262,10 @@ class QueryParser:
                         pq.expansions[t] = max(pq.expansions.get(t, 0.0), self.synonym_weight)
         for span, kind, value in links:
             pq.entities.append({"span": span, "type": kind, "value": value})
-            if kind == "brand" and "brand" not in pq.filters:
-                pq.filters["brand"] = (self.graph.brand_names(value) if self.graph is not None else []) or value
+            if kind == "brand" and "brand" not in pq.filters and "brand" not in pq.boosts:
+                names = (self.graph.brand_names(value) if self.graph is not None else []) or value
+                # with a class named too, the brand's products come first and the class's others follow
+                (pq.boosts if "class" in pq.filters else pq.filters)["brand"] = names
             elif kind == "feature":
                 pq.boosts.setdefault("features", []).append(value)
             elif kind == "category":
