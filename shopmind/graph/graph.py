@@ -117,6 +117,7 @@ class ProductGraph:
         for cid, c in self.classes.items():
             if c.get("parent"):
                 self.children[c["parent"]].append(cid)
+        self._cats: dict[str, list[str]] = {}
         self.product_features: dict[str, set[str]] = defaultdict(set)
         for src, _, dst, _, _, _ in self.gs.edges(rel="has_feature"):
             self.product_features[src.partition(":")[2]].add(dst.partition(":")[2])
@@ -134,8 +135,11 @@ class ProductGraph:
 
     def categories_of(self, cid: str) -> list[str]:
         """Every catalog category path in class ``cid`` or below it, in both languages' trees."""
-        under = self.descendants(cid)
-        return sorted(p for p, c in self.category_class.items() if c in under)
+        hit = self._cats.get(cid)
+        if hit is None:
+            under = self.descendants(cid)
+            hit = self._cats[cid] = sorted(p for p, c in self.category_class.items() if c in under)
+        return hit
 
     def class_of(self, category: str | None) -> str | None:
         return self.category_class.get((category or "").strip()) if category else None

@@ -247,7 +247,11 @@ class QueryParser:
         attrs: dict[str, str] = {}
         boosts: dict[str, str] = {}
         links = self.gazetteer.link(pq.text)
-        classes = sorted((x for x in links if x[1] == "class"), key=lambda x: -len(x[0]))
+        # a class filters when it is the query's head (its last words: "noise cancelling headphones",
+        # "华为手机"; not "notebook bag") and the catalog has products of it; else it only boosts
+        tail = re.sub(r"[\s的]+$", "", pq.text)
+        classes = sorted((x for x in links if x[1] == "class" and tail.endswith(x[0])
+                          and self.graph is not None and self.graph.categories_of(x[2])), key=lambda x: -len(x[0]))
         lines = [self.graph.lines[x[2]] for x in links if x[1] == "line"] if self.graph is not None else []
         if lines and not classes:  # "iphone": a product line knows its class and brand
             classes = [(lines[0]["label"], "class", lines[0]["class"])]
