@@ -24,8 +24,11 @@ EVENTS_KEY = "graph.events_after"
 class ProductGraph:
     """Lookups over one knowledge base's graph; ``refresh()`` folds catalog changes in first."""
 
-    def __init__(self, store: Any, encode: Callable[[list[str]], np.ndarray] | None = None) -> None:
+    def __init__(self, store: Any, encode: Callable[[list[str]], np.ndarray] | None = None,
+                 writable: bool = True) -> None:
+        """``writable=False`` (a search worker process): only read what the serving process builds."""
         self.store = store
+        self.writable = writable
         self.gs = GraphStore(store)
         self.encode = encode
         self.version = 0
@@ -39,7 +42,13 @@ class ProductGraph:
         if now - self._checked < every_s:
             return False
         self._checked = now
-        if self.store.change_seq() <= int(self.store.get_meta(SEQ_KEY, 0) or 0):
+        built = int(self.store.get_meta(SEQ_KEY, 0) or 0)
+        if not self.writable:
+            if built <= self._loaded_seq:
+                return False
+            self._load()
+            return True
+        if self.store.change_seq() <= built:
             return False
         return bool(self.refresh(events=False).get("changed"))
 
@@ -87,6 +96,7 @@ class ProductGraph:
 
     # -- loading -----------------------------------------------------------------------------------
     def _load(self) -> None:
+        self._loaded_seq = int(self.store.get_meta(SEQ_KEY, 0) or 0)
         self.classes: dict[str, dict[str, Any]] = {}
         self.category_class: dict[str, str] = {}
         self.brands: dict[str, dict[str, Any]] = {}

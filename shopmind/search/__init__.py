@@ -16,6 +16,7 @@ __all__ = ["build", "SearchEngine", "METHODS", "load_ranker"]
 
 def build(shop: Any, save: bool = True) -> SearchEngine:
     """``save=False`` (a search worker process): follow the catalog in memory, never write the index files."""
+    from shopmind.graph import ProductGraph
     from shopmind.index import build_indexes, index_dir
     from shopmind.index.manager import IndexSet
 
@@ -29,7 +30,7 @@ def build(shop: Any, save: bool = True) -> SearchEngine:
         ix = IndexSet.load(root)
         assert ix is not None
     engine = SearchEngine(shop.store, ix, encoder, load_ranker(shop.settings.home), index_dir=root,
-                          graph=shop.graph)
+                          graph=shop.graph if save else ProductGraph(shop.store, writable=False))
     if not save:  # a search worker: adopts the index sets the serving process saves
         engine.adopt_saved = True
         engine.follow()

@@ -1,24 +1,20 @@
 """Category-coherent result lists: a query that names a class (linked through the product graph) lists
 every product of that class — retrieval's order first, then the class's other products by popularity —
-so the result count counts what matches the class; within it the brand the query names comes first,
-then products with the features it names ("降噪", "noise cancelling").
+so the result count counts what matches the class; products with the features the query names
+("降噪", "noise cancelling") come first.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from shopmind.text.normalize import normalize
-
 
 def coherent(order: np.ndarray, rel: np.ndarray, m: np.ndarray, filters: dict[str, Any], boosts: dict[str, Any],
-             graph: Any | None, ids: list[str], popularity: np.ndarray,
-             brand_of: Callable[[int], str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+             graph: Any | None, ids: list[str], popularity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``order``/``rel`` (rows best first, scores) completed with the rest of a linked class under mask
-    ``m`` and stably re-ordered: the brand the query names first (``boosts["brand"]``, its aliases), then
-    the named features."""
+    ``m`` and stably re-ordered by the features the query names."""
     if graph is None:
         return order, rel
     if "class" in filters:
@@ -35,10 +31,7 @@ def coherent(order: np.ndarray, rel: np.ndarray, m: np.ndarray, filters: dict[st
     if wanted and len(order):
         keys.append(~np.fromiter((wanted <= graph.product_features.get(ids[r], set()) for r in order.tolist()),
                                  bool, len(order)))
-    if boosts.get("brand") and len(order) and brand_of is not None:
-        names = {normalize(b) for b in boosts["brand"]}
-        keys.append(~np.fromiter((normalize(brand_of(r)) in names for r in order.tolist()), bool, len(order)))
-    if keys:  # brand first, then features; retrieval order within each tier
+    if keys:  # retrieval order within each tier
         idx = np.lexsort((np.arange(len(order)), *keys))
         order, rel = order[idx], rel[idx]
     return order, rel

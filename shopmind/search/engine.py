@@ -344,6 +344,10 @@ class SearchEngine:
             self._rules_cache = (time.time(), rules)
         return rules
 
+    def invalidate_currency(self) -> None:
+        """Re-read the exchange rates on the next search (after an admin change)."""
+        self._currency = (0.0, None)
+
     def currency(self) -> CurrencySettings | None:
         """The shop's base currency and exchange rates (kb meta, re-read at most once a second)."""
         at, cur = self._currency
@@ -529,8 +533,7 @@ class SearchEngine:
             order_arr, rel = self._result_rows(res, m, q, method)
             if q.strip() and not res.get("browse"):
                 order_arr, rel = coherent(order_arr, rel, m, combined, pq.boosts, self.graph, cat.ids,
-                                          self.popularity(np.flatnonzero(m)),
-                                          lambda r: cat.brands.names[cat.brand[r]])
+                                          self.popularity(np.flatnonzero(m)))
             rules, normalized = self.rules(), pq.normalized if q.strip() else ""
             applied: dict[int, str] = {}
             if any(r.applies(normalized) for r in rules):  # the lists and dicts the rules work on

@@ -147,16 +147,30 @@ def mask(cat: Catalog, filters: dict[str, Any], graph: Any | None = None, curren
     return m
 
 
-def _merged(cnt: np.ndarray, names: list[str], entity_of: Any, label_of: Any, top: int) -> list[dict[str, Any]]:
+def _in_lang(names: list[str], lang: str) -> str:
+    """The catalog's own name in the page's language (索尼 on a zh page, Sony on an en one)."""
+    return next((n for n in names if bool(re.search(r"[\u4e00-\u9fff]", n)) == (lang == "zh")), names[0])
+
+
+def _merged(cnt: np.ndarray, names: list[str], entity_of: Any, label_of: Any, top: int,
+            plain_singles: bool = False) -> list[dict[str, Any]]:
     """Counts of codes merged by entity (Sony + 索尼 -> one entry), labelled in the page's language."""
     merged: dict[str, list] = {}
     for i in np.flatnonzero(cnt).tolist():
         ent = entity_of(names[i])
-        e = merged.setdefault(ent or names[i], [0, [], label_of(ent) if ent else names[i], ent])
+        e = merged.setdefault(ent or names[i], [0, [], "", ent])
         e[0] += int(cnt[i])
         e[1].append(names[i])
+    for e in merged.values():
+        e[2] = label_of(e[3], e[1]) if e[3] else e[1][0]
     items = sorted(merged.values(), key=lambda e: (-e[0], e[2]))[:top]
-    return [{"value": lab, "count": c, "names": nm, **({"entity": ent} if ent else {})} for c, nm, lab, ent in items]
+    out = []
+    for c, nm, lab, ent in items:
+        if plain_singles and len(nm) == 1:  # an entry of one name looks as it does without the graph
+            out.append({"value": lab, "count": c})
+        else:
+            out.append({"value": lab, "count": c, "names": nm, **({"entity": ent} if ent else {})})
+    return out
 
 
 def facets(cat: Catalog, rows: np.ndarray, top: int = 20, attr_sample: int = 2000, graph: Any | None = None,
@@ -173,11 +187,11 @@ def facets(cat: Catalog, rows: np.ndarray, top: int = 20, attr_sample: int = 200
         cnt[0] = 0
         if graph is not None and key == "brand":
             out[key] = _merged(cnt, names, lambda n: graph.brand_of_name.get(normalize(n)),
-                               lambda b: graph.label("brand", b, lang), top)
+                               lambda b, nm: _in_lang(nm, lang), top, plain_singles=True)
             continue
         if graph is not None:
             out["class"] = [{"value": e["entity"], "label": e["value"], "count": e["count"]}
-                            for e in _merged(cnt, names, graph.class_of, lambda c: graph.label("class", c, lang), top)
+                            for e in _merged(cnt, names, graph.class_of, lambda c, nm: graph.label("class", c, lang), top)
                             if "entity" in e]
         order = np.argsort(-cnt, kind="stable")[:top]
         out[key] = [{"value": names[i], "count": int(cnt[i])} for i in order if cnt[i] > 0]

@@ -266,10 +266,9 @@ class QueryParser:
                         pq.expansions[t] = max(pq.expansions.get(t, 0.0), self.synonym_weight)
         for span, kind, value in links:
             pq.entities.append({"span": span, "type": kind, "value": value})
-            if kind == "brand" and "brand" not in pq.filters and "brand" not in pq.boosts:
+            if kind == "brand" and "brand" not in pq.filters:
                 names = (self.graph.brand_names(value) if self.graph is not None else []) or value
-                # with a class named too, the brand's products come first and the class's others follow
-                (pq.boosts if "class" in pq.filters else pq.filters)["brand"] = names
+                pq.filters["brand"] = names[0] if isinstance(names, list) and len(names) == 1 else names
             elif kind == "feature":
                 pq.boosts.setdefault("features", []).append(value)
             elif kind == "category":

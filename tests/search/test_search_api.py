@@ -23,7 +23,7 @@ def test_search_endpoint(client):
     body = r.json()
     assert set(body) >= {"query", "results", "facets", "total", "took_ms"}
     assert body["total"] == 2 and [x["id"] for x in body["results"]] == ["nk-red-1"]
-    assert body["query"]["filters_applied"] == {"brand": "Nike", "attrs": {"color": "red"}}
+    assert body["query"]["filters_applied"] == {"brand": "Nike", "class": "shoes", "attrs": {"color": "red"}}
     assert client.get("/api/search", params={"q": "x", "sort": "bogus"}).status_code == 422
     assert client.get("/api/search", params={"q": "x", "size": 0}).status_code == 422
     s = client.get("/api/suggest", params={"q": "logi"}).json()
@@ -51,3 +51,17 @@ def test_admin_synonyms_and_rules(client):
     assert client.delete(f"/api/search/rules/{rid}", headers=ADMIN).status_code == 200
     assert client.get("/api/search", params={"q": "headphones"}).json()["results"][0]["id"] != "canon-r50"
     assert client.delete(f"/api/search/rules/{rid}", headers=ADMIN).status_code == 404
+
+
+def test_currency_setting_and_class_filter(client):
+    assert client.get("/api/search/currency").json()["base"] == "CNY"
+    r = client.put("/api/search/currency", json={"base": "CNY", "rates": {"USD": "lots"}},
+                   headers=ADMIN)
+    assert r.status_code == 422 and "rates" in r.text
+    r = client.put("/api/search/currency", json={"base": "CNY", "rates": {"USD": 7.0}}, headers=ADMIN)
+    assert r.status_code == 200 and r.json()["rates"] == {"USD": 7.0}
+    assert client.get("/api/search/currency").json()["rates"] == {"USD": 7.0}
+    r = client.get("/api/search", params={"q": "", "class": "shoes", "price_max": 100, "currency": "USD"})
+    assert r.status_code == 200 and r.json()["query"]["filters_applied"]["currency"] == "USD"
+    bad = client.get("/api/search", params={"q": "x", "currency": "dollars"})
+    assert bad.status_code == 422 and "currency" in bad.text

@@ -30,7 +30,8 @@ def test_dense_path_handles_words_not_in_the_catalog(search_shop):
 def test_parsed_filters_facets_and_query(search_shop):
     res = search_shop.search.search("red nike shoes under 300元")
     assert ids(res) == ["nk-red-1"]
-    assert res["query"]["filters_applied"] == {"price_max": 300.0, "brand": "Nike", "attrs": {"color": "red"}}
+    assert res["query"]["filters_applied"] == {"price_max": 300.0, "currency": "CNY", "brand": "Nike",
+                                               "class": "shoes", "attrs": {"color": "red"}}
     assert res["total"] == 1 and res["fallback"] == []
     assert res["facets"]["brand"] == [{"value": "Nike", "count": 1}]
     assert res["took_ms"] > 0

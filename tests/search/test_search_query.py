@@ -20,7 +20,7 @@ def parser() -> QueryParser:
 
 def test_red_nike_shoes_under_300_yuan(parser):
     pq = parser.parse("red nike shoes under 300元")
-    assert pq.filters == {"price_max": 300.0, "brand": "Nike", "attrs": {"color": "red"}}
+    assert pq.filters == {"price_max": 300.0, "currency": "CNY", "brand": "Nike", "attrs": {"color": "red"}}
     assert pq.text == "red nike shoes"
     assert pq.terms == ["red", "nike", "shoe"]
 
@@ -28,11 +28,11 @@ def test_red_nike_shoes_under_300_yuan(parser):
 @pytest.mark.parametrize(
     "q, expected",
     [
-        ("华为手机 5000元以下", {"brand": "华为", "price_max": 5000.0}),
+        ("华为手机 5000元以下", {"brand": "华为", "price_max": 5000.0, "currency": "CNY"}),
         ("黑色小米手机 3000到4000元", {"brand": "小米", "price_min": 3000.0, "price_max": 4000.0,
-                                      "attrs": {"color": "black"}}),
+                                      "currency": "CNY", "attrs": {"color": "black"}}),
         ("sony headphones between 1000 and 2000", {"brand": "Sony", "price_min": 1000.0, "price_max": 2000.0}),
-        ("logitech mouse over $500", {"brand": "Logitech", "price_min": 500.0}),
+        ("logitech mouse over $500", {"brand": "Logitech", "price_min": 500.0, "currency": "USD"}),
         ("白色手机 不超过5千", {"price_max": 5000.0, "attrs": {"color": "white"}}),
         ("bluetooth speaker", {}),
     ],

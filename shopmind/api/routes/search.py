@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from starlette.background import BackgroundTask
 
 from shopmind.api.deps import AdminDep, PrincipalDep, ShopDep
+from shopmind.search.currency import CurrencySettings, load_currency, save_currency
 from shopmind.search.filters import SORTS
 from shopmind.search.merch import (DEFAULT_SYNONYMS, SYNONYMS_KEY, MerchRule, check_synonyms, load_rules, load_synonyms,
                                    update_rules)
@@ -31,8 +32,12 @@ async def search(
     q: str = Query("", max_length=500, description="The query; empty browses with filters."),
     brand: str | None = Query(None),
     category: str | None = Query(None, description="Category path or level; includes sub-categories."),
+    klass: str | None = Query(None, alias="class", description="A class of the product graph's taxonomy "
+                              "(e.g. phone): its categories in every language's tree (ids in facets.class)."),
     price_min: float | None = Query(None, ge=0),
     price_max: float | None = Query(None, ge=0),
+    currency: str | None = Query(None, description="Currency of price_min/price_max (ISO code); default the "
+                                 "shop's base currency. Prices compare converted (GET /api/search/currency)."),
     in_stock: bool | None = Query(None),
     sort: str = Query("relevance", description=", ".join(SORTS)),
     page: int = Query(1, ge=1, le=1000),
@@ -51,8 +56,8 @@ async def search(
     (setting ``search_workers``) and the search event goes through its group commit."""
     t0 = time.perf_counter()
     attrs = {k[5:]: v for k, v in request.query_params.items() if k.startswith("attr.") and len(k) > 5 and v}
-    filters = {"brand": brand, "category": category, "price_min": price_min, "price_max": price_max,
-               "in_stock": in_stock, "attrs": attrs or None}
+    filters = {"brand": brand, "category": category, "class": klass, "price_min": price_min,
+               "price_max": price_max, "currency": currency, "in_stock": in_stock, "attrs": attrs or None}
     filters = {k: v for k, v in filters.items() if v is not None}
     args = (q, filters, sort, page, size, explain, method)
     rt, engine = shop.__dict__.get("realtime"), shop.__dict__.get("search")
@@ -184,6 +189,27 @@ def _synonyms_changed(shop, groups: list[list[str]]) -> dict[str, Any]:
     shop.search.set_synonyms(groups)
     _forget_cached_searches(shop)
     return {"synonyms": groups}
+
+
+@router.get("/search/currency")
+def get_currency(shop: ShopDep) -> dict[str, Any]:
+    """The shop's base currency and exchange rates (base units per unit of each other currency)."""
+    return load_currency(shop.store).model_dump()
+
+
+@router.put("/search/currency", dependencies=[AdminDep])
+def put_currency(shop: ShopDep, body: dict[str, Any] = Body(..., examples=[{"base": "CNY", "rates": {"USD": 7.2}}])
+                 ) -> dict[str, Any]:
+    """Set the base currency and exchange rates that price filters, price sorts and "under $100" use."""
+    try:
+        cur = CurrencySettings(**body)
+    except (ValidationError, TypeError) as e:
+        detail = e.errors(include_url=False, include_context=False) if isinstance(e, ValidationError) else str(e)
+        raise HTTPException(422, detail=detail) from e
+    save_currency(shop.store, cur)
+    shop.search.invalidate_currency()
+    _forget_cached_searches(shop)
+    return cur.model_dump()
 
 
 @router.get("/search/rules")
