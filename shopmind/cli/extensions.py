@@ -10,7 +10,7 @@ import importlib
 
 import typer
 
-_REGISTERING = ("search", "recs", "text", "events", "tickets", "privacy")
+_REGISTERING = ("search", "recs", "text", "events", "tickets", "privacy", "graph")
 
 
 def register(app: typer.Typer, eval_app: typer.Typer, train_app: typer.Typer) -> None:

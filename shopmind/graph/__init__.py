@@ -16,8 +16,16 @@ __all__ = ["ProductGraph", "build"]
 
 
 def build(shop: Any, refresh: bool = True) -> ProductGraph:
-    """The shop's graph, brought up to date with the catalog (rules and lexicon; no encoder needed)."""
-    g = ProductGraph(shop.store)
+    """The shop's graph, brought up to date with the catalog. Category leaves the lexicon does not know
+    are matched to its classes by the shop's encoder when that is multilingual (e5), loaded only then."""
+
+    def encode(texts: list[str]):
+        enc = shop.encoder
+        if "e5" not in enc.name:  # an English-only encoder cannot compare 手机 with phones
+            raise LookupError(f"encoder {enc.name} is not multilingual")
+        return enc.encode_queries(texts)
+
+    g = ProductGraph(shop.store, encode=encode)
     if refresh:
         g.refresh()
     return g

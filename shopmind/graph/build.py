@@ -23,7 +23,7 @@ from shopmind.text.normalize import normalize
 log = logging.getLogger(__name__)
 
 ENTITY_TYPES = ("class", "category", "brand", "feature", "attribute", "series")
-EMBED_MIN_SIM = 0.9  # cosine above which an unknown category leaf joins a lexicon class
+EMBED_MIN_SIM = 0.82  # e5 cosine above which a zh and an en category leaf are one class
 _SERIES_SKIP = re.compile(r"^\d+(gb|tb|mm|ml|l|g|w|mah|英寸|寸)?$|^(the|and|for|with|new|men's|women's)$")
 _FOR = re.compile(r"(?:\bfor\b|适用于|适配|兼容)\s*([A-Za-z][\w\- ]{1,30})")
 
@@ -90,22 +90,38 @@ class CatalogEntities:
                 node[lang].append(leaf)
 
     def _embed_match(self, unknown: list[str], encode: Callable[[list[str]], np.ndarray]) -> None:
-        """Category leaves the lexicon lacks join the class whose label is closest by the encoder."""
-        labels = [(cid, lab) for cid, c in self.classes.items() for lab in c["zh"][:2] + c["en"][:2]]
-        leaves = [u.split(">")[-1].strip() for u in unknown]
+        """Pair the zh and en category leaves the lexicon lacks ("家电 > 洗衣机" / "Appliances > Washing
+        Machines") by encoder similarity: mutual best matches under parents of one class, above
+        ``EMBED_MIN_SIM``; a pair becomes one class. (Leaves are not matched to the lexicon's classes this
+        way: e5's similarities between short labels of neighbouring classes are too close.)"""
+        zh = [u for u in unknown if is_zh(u.split(">")[-1])]
+        en = [u for u in unknown if not is_zh(u.split(">")[-1])]
+        if not zh or not en:
+            return
+        leaf = lambda u: u.split(">")[-1].strip()  # noqa: E731
         try:
-            a = np.asarray(encode(leaves), dtype=np.float32)
-            b = np.asarray(encode([lab for _, lab in labels]), dtype=np.float32)
+            a = np.asarray(encode([leaf(u) for u in zh]), dtype=np.float32)
+            b = np.asarray(encode([leaf(u) for u in en]), dtype=np.float32)
+        except LookupError as e:  # no multilingual encoder: rules alone
+            log.info("graph: %d category leaves left to rules (%s)", len(unknown), e)
+            return
         except Exception:  # noqa: BLE001 - the graph still builds from rules alone
-            log.exception("graph: encoder matching of %d category leaves failed", len(leaves))
+            log.exception("graph: encoder matching of %d category leaves failed", len(unknown))
             return
         a /= np.linalg.norm(a, axis=1, keepdims=True) + 1e-9
         b /= np.linalg.norm(b, axis=1, keepdims=True) + 1e-9
         sims = a @ b.T
-        for i, sub in enumerate(unknown):
+        parent_cls = lambda u: self.category_class.get(self.parents.get(u, ""), (None,))[0]  # noqa: E731
+        ok = np.asarray([[parent_cls(z) == parent_cls(e) for e in en] for z in zh], dtype=bool)
+        sims = np.where(ok, sims, -1.0)
+        for i, z in enumerate(zh):
             j = int(sims[i].argmax())
-            if sims[i, j] >= EMBED_MIN_SIM:
-                self.category_class[sub] = (labels[j][0], "embedding", round(float(sims[i, j]), 3))
+            if sims[i, j] >= EMBED_MIN_SIM and int(sims[:, j].argmax()) == i:
+                cid = "c:" + key(leaf(en[j]))
+                conf = round(float(sims[i, j]), 3)
+                self.category_class[z] = (cid, "embedding", conf)
+                self.category_class[en[j]] = (cid, "embedding", conf)
+                self.classes.setdefault(cid, {"zh": [leaf(z)], "en": [leaf(en[j])], "parent": parent_cls(z)})
 
     # -- brands --------------------------------------------------------------------------------------
     def _brands(self, products: Sequence[Any]) -> None:

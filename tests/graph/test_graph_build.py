@@ -92,3 +92,23 @@ def test_n_triples_round_trip(graph, tmp_path):
     assert list(other.edges(rel="brand_of"))[:5] == list(graph.gs.edges(rel="brand_of"))[:5]
     with pytest.raises(ValueError, match="line 1"):
         parse(["not a triple"])
+
+
+def test_unknown_category_leaves_pair_across_languages_by_the_encoder():
+    from shopmind.embed import get_encoder
+    from shopmind.graph.build import CatalogEntities
+
+    enc = get_encoder("e5")
+    cats = ["家电 > 洗衣机", "Appliances > Washing Machines", "数码 > 蓝牙音箱", "Electronics > Bluetooth Speakers"]
+    prods = [ProductIn(id=f"p{i}", title="x", category=c) for i, c in enumerate(cats)]
+    ents = CatalogEntities(prods, enc.encode_queries)
+    cc = ents.category_class
+    assert cc["家电 > 洗衣机"][0] == cc["Appliances > Washing Machines"][0] == "c:washing machine"
+    assert cc["家电 > 洗衣机"][1] == "embedding" and 0.8 < cc["家电 > 洗衣机"][2] <= 1
+    assert cc["数码 > 蓝牙音箱"][0] == cc["Electronics > Bluetooth Speakers"][0] != cc["家电 > 洗衣机"][0]
+
+    def english_only(texts):
+        raise LookupError("not multilingual")
+
+    apart = CatalogEntities(prods, english_only).category_class
+    assert apart["家电 > 洗衣机"][0] != apart["Appliances > Washing Machines"][0]
