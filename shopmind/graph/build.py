@@ -47,6 +47,8 @@ class CatalogEntities:
         self.brands: dict[str, dict[str, Any]] = {}
         self._brands(products)
         self.features = {f["id"]: f for f in lex["features"]}
+        self._feature_keys = {fid: ([key(a) for a in f["attrs"]], [normalize(x) for x in f["zh"] + f["en"] if len(x) > 1])
+                              for fid, f in self.features.items()}
         self.attr_ix = index("attributes")
         self.attributes: dict[str, dict[str, Any]] = {}
         self._attributes(products)
@@ -134,15 +136,18 @@ class CatalogEntities:
         # title rule: a brand's products carrying another catalog brand's name in the other script
         # ("戴森 Dyson V12", brand 戴森) make the two one brand
         by_key = {normalize(n): n for n in names}
+        script = {n: is_zh(n) for n in names}
+        others = {zh: [(k, re.compile(rf"(?<![a-z0-9]){re.escape(k)}(?![a-z0-9])")) for k, n in by_key.items()
+                       if script[n] != zh and len(k) > 1] for zh in (True, False)}
         seen: Counter[tuple[str, str]] = Counter()
-        for p in products:
-            if not p.brand:
-                continue
-            t = normalize(p.title)
-            for other_key, other in by_key.items():
-                if other != p.brand and is_zh(other) != is_zh(p.brand) and len(other_key) > 1 and \
-                        re.search(rf"(?<![a-z0-9]){re.escape(other_key)}(?![a-z0-9])", t):
-                    seen[(normalize(p.brand), other_key)] += 1
+        if others[True] and others[False]:  # only a catalog with brands in both scripts
+            for p in products:
+                if not p.brand:
+                    continue
+                t = normalize(p.title)
+                for other_key, pat in others[script[p.brand]]:
+                    if pat.search(t):
+                        seen[(normalize(p.brand), other_key)] += 1
         for (a, b), n in seen.items():
             ida, idb = self.brand_of[a][0], self.brand_of[b][0]
             if ida != idb and names[by_key[a]] and n / names[by_key[a]] >= 0.5:
@@ -230,11 +235,11 @@ class CatalogEntities:
         if p.brand and normalize(p.brand) in self.brand_of:
             out.append((f"brand:{self.brand_of[normalize(p.brand)][0]}", "brand_of", pid, "catalog", 1.0, 1.0))
         title = normalize(p.title)
-        for fid, f in self.features.items():
-            attrs = {key(split_unit(a)[0]): v for a, v in (p.attributes or {}).items()}
-            if any(_bool_true(attrs.get(key(a))) for a in f["attrs"]):
+        attrs = {key(split_unit(a)[0]): v for a, v in (p.attributes or {}).items()}
+        for fid, (attr_keys, labels) in self._feature_keys.items():
+            if any(_bool_true(attrs.get(a)) for a in attr_keys):
                 out.append((pid, "has_feature", f"feature:{fid}", "attribute", 1.0, 1.0))
-            elif any(normalize(lab) in title for lab in f["zh"] + f["en"] if len(lab) > 1):
+            elif any(lab in title for lab in labels):
                 out.append((pid, "has_feature", f"feature:{fid}", "title", 0.8, 1.0))
         series = self.series_of(p)
         if series:

@@ -17,6 +17,7 @@ LEXICON = Path(__file__).resolve().parent / "data" / "lexicon.json"
 _UNIT = re.compile(r"^(.*?)\s*[\(（]([^)）]*)[\)）]\s*$")
 
 
+@lru_cache(maxsize=65536)
 def key(text: str) -> str:
     """The matching key of a label: normalized, '&'/'-' as spaces, a plain English plural dropped."""
     k = re.sub(r"[&\-_/]+", " ", normalize(text))
@@ -29,14 +30,18 @@ def key(text: str) -> str:
     return k
 
 
+@lru_cache(maxsize=65536)
 def split_unit(attr_name: str) -> tuple[str, str | None]:
     """'重量(g)' -> ('重量', 'g'); 'battery life (h)' -> ('battery life', 'h'); no unit -> (name, None)."""
     m = _UNIT.match(attr_name.strip())
     return (m.group(1).strip(), m.group(2).strip() or None) if m else (attr_name.strip(), None)
 
 
+_ZH = re.compile(r"[\u4e00-\u9fff]")
+
+
 def is_zh(text: str) -> bool:
-    return bool(re.search(r"[\u4e00-\u9fff]", text))
+    return bool(_ZH.search(text))
 
 
 @lru_cache(maxsize=1)
