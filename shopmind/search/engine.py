@@ -356,7 +356,7 @@ class SearchEngine:
             self._currency = (time.time(), cur)
         return cur
 
-    def _mask(self, filters: dict[str, Any]) -> np.ndarray:
+    def filter_mask(self, filters: dict[str, Any]) -> np.ndarray:
         """Rows passing ``filters``, with brand aliases and classes from the graph and converted prices."""
         if self.graph is not None and self.graph.follow():
             self.parser.add_graph_vocabulary()
@@ -467,7 +467,7 @@ class SearchEngine:
         self.follow()
         with self.lock:
             pq = self.parser.parse(q)
-            m = self._mask(flt.check_filters(pq.filters)) if pq.filters else None
+            m = self.filter_mask(flt.check_filters(pq.filters)) if pq.filters else None
             res = self.retrieve(pq, m, "hybrid")
             if not res["order"] and m is not None:
                 m = None
@@ -489,7 +489,7 @@ class SearchEngine:
         with self.lock:
             pq = self.parser.parse(q)
             filters = flt.check_filters(pq.filters)
-            m = self._mask(filters) if filters else None
+            m = self.filter_mask(filters) if filters else None
             res = self.retrieve(pq, m, method)
             if not res["order"] and m is not None:
                 res = self.retrieve(pq, None, method)
@@ -520,12 +520,12 @@ class SearchEngine:
             if "attrs" in parsed_filters and "attrs" in explicit:
                 combined["attrs"] = {**parsed_filters["attrs"], **explicit["attrs"]}
             fallback: list[str] = []
-            m = self._mask(combined)
+            m = self.filter_mask(combined)
             res = self._run(pq, m, method)
             if q.strip() and len(res["matched"]) == 0 and parsed_filters:
                 fallback.append("relaxed_filters")  # parsed filters (not the caller's) are dropped first
                 combined = dict(explicit)
-                m = self._mask(combined)
+                m = self.filter_mask(combined)
                 res = self._run(pq, m, method)
             if q.strip() and len(res["matched"]) == 0 and method != "dense" and self.ix.dense is not None:
                 fallback.append("dense_only")
