@@ -20,6 +20,10 @@ def search_command(
     category: Optional[str] = typer.Option(None, "--category"),
     price_min: Optional[float] = typer.Option(None, "--price-min"),
     price_max: Optional[float] = typer.Option(None, "--price-max"),
+    currency: Optional[str] = typer.Option(None, "--currency", help="Currency of --price-min/--price-max "
+                                           "(default: the shop's base; prices compare converted)."),
+    klass: Optional[str] = typer.Option(None, "--class", help="A product-graph class (e.g. phone): its "
+                                        "categories in every language's tree."),
     in_stock: Optional[bool] = typer.Option(None, "--in-stock/--out-of-stock"),
     attr: list[str] = typer.Option([], "--attr", help="Attribute filter NAME=VALUE (repeatable)."),
     sort: str = typer.Option("relevance", "--sort", help="relevance, price_asc, price_desc, newest, rating"),
@@ -39,8 +43,8 @@ def search_command(
         if not sep or not k or not v:
             fail(f"--attr expects NAME=VALUE, got {a!r}")
         attrs[k] = v
-    filters = {"brand": brand, "category": category, "price_min": price_min, "price_max": price_max,
-               "in_stock": in_stock, "attrs": attrs or None}
+    filters = {"brand": brand, "category": category, "class": klass, "price_min": price_min,
+               "price_max": price_max, "currency": currency, "in_stock": in_stock, "attrs": attrs or None}
     shop = get_shop()
     try:
         res = shop.search.search(q, {k: v for k, v in filters.items() if v is not None}, sort, page, size,
