@@ -24,6 +24,9 @@ EVENTS_KEY = "graph.events_after"
 class ProductGraph:
     """Lookups over one knowledge base's graph; ``refresh()`` folds catalog changes in first."""
 
+    FOLLOW_MAX_CHANGES = 50  # at query time; more waits for `shopmind index` / the background index job
+    FOLLOW_MAX_PRODUCTS = 20_000
+
     def __init__(self, store: Any, encode: Callable[[list[str]], np.ndarray] | None = None,
                  writable: bool = True) -> None:
         """``writable=False`` (a search worker process): only read what the serving process builds."""
@@ -49,6 +52,11 @@ class ProductGraph:
             self._load()
             return True
         if self.store.change_seq() <= built:
+            return False
+        # a query never waits on a big rebuild (a bulk upload, a large catalog): the index job does it
+        r = self.store._r()
+        pending = r.execute("SELECT COUNT(*) FROM products WHERE seq>?", (built,)).fetchone()[0]
+        if pending > self.FOLLOW_MAX_CHANGES or self.store.count_products() > self.FOLLOW_MAX_PRODUCTS:
             return False
         return bool(self.refresh(events=False).get("changed"))
 
