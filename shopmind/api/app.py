@@ -6,20 +6,15 @@ import importlib
 import pkgutil
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 import shopmind
 import shopmind.api.routes as routes_pkg
 from shopmind.api.auth import AuthConfig, SessionCookieMiddleware
+from shopmind.api.errors import ERROR_RESPONSES, install_errors
+from shopmind.api.limits import BodyLimit
 from shopmind.config import Settings
 from shopmind.shop import Shop
-
-
-def _field(loc: tuple | list) -> str:
-    parts = [str(x) for x in loc if x not in ("body", "query", "path", "header")]
-    return ".".join(parts) or "body"
 
 
 def create_app(settings: Settings | None = None, shop: Shop | None = None) -> FastAPI:
@@ -37,7 +32,9 @@ def create_app(settings: Settings | None = None, shop: Shop | None = None) -> Fa
         description="AI search, recommendations and a shopping assistant on one product knowledge base. "
         "Catalog reads are open; a shopper's own data (sessions, personal recommendations, events, chat "
         "with orders) needs that shopper's token or the admin key; admin endpoints need the admin key in the "
-        "`X-API-Key` header. See README, Authentication.",
+        "`X-API-Key` header. See README, Authentication. "
+        'Every error is `{"error": "<message>", "errors": [{"field", "reason"}]}`.',
+        responses=ERROR_RESPONSES,
     )
     app.state.shop = shop
     from shopmind.text.pii import install_log_filter
@@ -47,14 +44,10 @@ def create_app(settings: Settings | None = None, shop: Shop | None = None) -> Fa
     app.state.auth = AuthConfig.from_settings(shop.settings, app.state.admin_key)
     app.add_middleware(SessionCookieMiddleware)
 
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"field": _field(e.get("loc", ())), "reason": e.get("msg", "invalid")} for e in exc.errors()]
-        first = errors[0] if errors else {"field": "body", "reason": "invalid"}
-        return JSONResponse(
-            status_code=422,
-            content={"error": f"invalid {first['field']}: {first['reason']}", "errors": errors},
-        )
+    st = shop.settings
+    app.add_middleware(BodyLimit, max_bytes=st.max_body_bytes, upload_bytes=st.max_upload_bytes,
+                       max_depth=st.max_json_depth)
+    install_errors(app)  # its catch-all sits outside the body limit, inside the metrics
 
     @app.get("/api/health", tags=["system"])
     def health() -> dict:

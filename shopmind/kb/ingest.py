@@ -24,6 +24,7 @@ class IngestReport(BaseModel):
 
     files: list[str] = Field(default_factory=list)
     formats: list[str] = Field(default_factory=list)
+    encodings: list[str] = Field(default_factory=list, description="text encoding read, per file (detected unless given)")
     rows: int = 0
     inserted: int = 0
     updated: int = 0
@@ -180,7 +181,8 @@ def ingest_file(
                         job.progress(0.0, read=len(raws))
             bar.update(read_task, len(raws), t_read, total=len(raws))
             report.phases["read"] = round(time.perf_counter() - t_read, 4)
-            report.rows, report.skipped = len(raws), stats.skipped
+            report.rows, report.skipped, report.encodings = len(raws), stats.skipped, stats.encodings
+            job.counts.update(encodings=report.encodings)
             if not raws:
                 raise IngestError(f"{', '.join(report.files)}: no product rows found")
 

@@ -10,7 +10,7 @@ from typing import Any, Iterable, Iterator
 from pydantic import ValidationError
 
 from shopmind.kb.formats.base import RawRow, RowError, bad_encoding_fields
-from shopmind.kb.models import ProductIn
+from shopmind.kb.models import CURRENCY_SIGNS, ProductIn
 
 FIELDS = tuple(ProductIn.model_fields)  # id title sku ean brand category price currency stock ...
 # Common column names of other layouts, used only when the canonical column is absent.
@@ -26,8 +26,6 @@ ALIASES = {
 }
 ATTR_PREFIXES = ("attr:", "attr.", "attributes.", "attribute:")
 _TYPED_PREFIXES = {"attr_t_": "t", "attr_n_": "n", "attr_b_": "b"}
-_CURRENCY_SIGNS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "￥": "CNY", "元": "CNY",
-                   "RMB": "CNY", "CN¥": "CNY"}
 _NUM = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 
@@ -49,9 +47,9 @@ def parse_number(text: Any, integer: bool = False) -> tuple[float | int | None, 
         if not s:
             return None, None
         currency = None
-        for sign in sorted(_CURRENCY_SIGNS, key=len, reverse=True):
+        for sign in sorted(CURRENCY_SIGNS, key=len, reverse=True):
             if s.startswith(sign) or s.endswith(sign):
-                currency = _CURRENCY_SIGNS[sign]
+                currency = CURRENCY_SIGNS[sign]
                 s = (s[len(sign):] if s.startswith(sign) else s[: -len(sign)]).strip()
                 break
         if _THOUSANDS.fullmatch(s):
@@ -196,6 +194,13 @@ def _reason(e: dict[str, Any], field: str) -> str:
         return "unknown field"
     if t in ("greater_than_equal", "greater_than") and base in ("price", "stock"):
         return f"negative {base} ({value})"
+    if t in ("less_than", "less_than_equal"):
+        bound = ctx.get("lt", ctx.get("le"))
+        return f"{base} too large ({str(value)[:40]}; {'below' if t == 'less_than' else 'at most'} {bound:g})"
+    if t == "finite_number":
+        return f"{base} must be a finite number"
+    if t == "too_long":
+        return f"too many {base} ({ctx.get('actual_length')}, at most {ctx.get('max_length')})"
     if t in ("float_parsing", "int_parsing", "float_type", "int_type", "int_from_float"):
         return f"unparsable number {value!r}"
     if t == "string_too_long":
@@ -255,9 +260,13 @@ def validate_rows(
 
 def check_mapping(mapping: dict[str, str | None] | None) -> None:
     """Refuse a mapping whose targets are not product fields or attr:<name> (raises ValueError)."""
+    if mapping is not None and not isinstance(mapping, dict):
+        raise ValueError("mapping must be a JSON object of source column -> field")
     for src, target in (mapping or {}).items():
-        if not target:
+        if target is None or target == "":
             continue
+        if not isinstance(target, str):
+            raise ValueError(f"mapping {src!r}: target must be a field name (text) or null, got {target!r}")
         if target in FIELDS or target.lower().startswith(ATTR_PREFIXES):
             continue
         raise ValueError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def ingest(
         raise HTTPException(422, detail=f"mapping: not valid JSON ({e.msg})") from e
     if cols is not None and not isinstance(cols, dict):
         raise HTTPException(422, detail="mapping: must be a JSON object of source column -> field")
-    name = Path(file.filename or "upload").name
+    name = upload_name(file.filename)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         with path.open("wb") as fh:
@@ -47,11 +48,22 @@ def ingest(
             report = ingest_file(shop.store, path, format=format, mapping=cols, strict=strict, source=f"upload:{name}",
                                    restore=restore)
         except IngestError as e:
-            raise HTTPException(422, detail=f"file: {hide_paths(str(e))}") from e
+            field = "mapping" if str(e).startswith("mapping") else "file"
+            raise HTTPException(422, detail=f"{field}: {hide_paths(str(e).replace(str(path), name))}") from e
     out = hide_paths(report.model_dump(), shop.settings.home)
     if index and report.stored and (report.inserted or report.updated or report.restored):
         out["index"] = _start_index(shop)
     return out
+
+
+_UNSAFE = re.compile(r"[^\w.\- ]+")
+
+
+def upload_name(filename: str | None) -> str:
+    """A safe file name for an upload: no folders, no '.'/'..', no control characters; the extension kept."""
+    base = re.split(r"[/\\]", filename or "")[-1]
+    base = _UNSAFE.sub("_", base).strip(" .")[:120]
+    return base if base and base not in (".", "..") else "upload"
 
 
 @router.post("/index", status_code=202, dependencies=[AdminDep])

@@ -14,9 +14,9 @@ from shopmind.kb.formats.base import (
     RawRow,
     ReadStats,
     RowError,
-    decode,
     read_bytes,
 )
+from shopmind.kb.formats.encoding import NotText, check_text, detect
 
 Reader = Callable[..., Iterator[RawRow]]
 
@@ -47,14 +47,14 @@ def _json_kind(text: str) -> str | None:
         # Parse the first element only; the reader parses (and reports errors in) the whole array.
         try:
             first, _ = json.JSONDecoder().raw_decode(s, len(s) - len(s[1:].lstrip()))
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             return "json"
         return "icecat" if icecat.looks_like(first) else "json"
     if s.startswith("{"):
         # One object holding a product list is a JSON document; otherwise objects per line (JSONL).
         try:
             doc, end = json.JSONDecoder().raw_decode(s)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             return "jsonl"  # the JSONL reader reports the broken line
         wrapper = isinstance(doc, dict) and any(isinstance(doc.get(k), list) for k in ("products", "items", "data"))
         return "json" if wrapper and not s[end:].strip() else "jsonl"
@@ -65,7 +65,15 @@ def detect_format(path: Path) -> str:
     """Guess the format from the extension (inside a .zip: the member's) and the first bytes."""
     raw, inner = read_bytes(path)
     ext = Path(inner).suffix.lower()
-    head = decode(raw[: 1 << 20])
+    if ext not in (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".tab", ".txt", ""):
+        raise IngestError(
+            f"{path}: unknown file format {ext!r}; use format= one of {', '.join(FORMATS)}"
+        )
+    try:
+        check_text(raw)
+    except NotText as exc:
+        raise IngestError(f"{path}: {exc}") from None
+    head = raw[: 1 << 20].decode(detect(raw[: 1 << 20]), errors="replace")
     if ext in (".jsonl", ".ndjson"):
         return "jsonl"
     if ext == ".json":
@@ -73,21 +81,17 @@ def detect_format(path: Path) -> str:
         if kind:
             return kind
         raise IngestError(f"{path}: .json file does not start with '[' or '{{'")
-    if ext in (".csv", ".tsv", ".tab", ".txt") or ext == "":
-        kind = _json_kind(head) if ext in (".txt", "") else None
-        if kind:
-            return kind
-        header = _csv_header(head)
-        if not header:
-            raise IngestError(f"{path}: empty file")
-        if {"product_title", "product_description", "query"} <= set(header):
-            return "crowdflower"
-        if header == list(homedepot.HEADER):
-            return "homedepot"
-        return "csv"
-    raise IngestError(
-        f"{path}: unknown file format {ext or '(no extension)'!r}; use format= one of {', '.join(FORMATS)}"
-    )
+    kind = _json_kind(head) if ext in (".txt", "") else None
+    if kind:
+        return kind
+    header = _csv_header(head)
+    if not header:
+        raise IngestError(f"{path}: empty file")
+    if {"product_title", "product_description", "query"} <= set(header):
+        return "crowdflower"
+    if header == list(homedepot.HEADER):
+        return "homedepot"
+    return "csv"
 
 
 def expand(paths: Any) -> list[Path]:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from shopmind.kb.formats.encoding import NotText, check_text, detect
+
 
 _BAD = re.compile("[\udc80-\udcff]")
 
@@ -27,7 +29,8 @@ class RowError:
     value: Any = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "row": self.row, "field": self.field, "reason": self.reason}
+        """As JSON-safe text: invalid bytes in a field name or reason shown as \\x.. escapes."""
+        return {"file": self.file, "row": self.row, "field": safe_text(self.field), "reason": safe_text(self.reason)}
 
 
 @dataclass
@@ -48,6 +51,7 @@ class ReadStats:
 
     skipped: int = 0
     notes: list[str] = field(default_factory=list)
+    encodings: list[str] = field(default_factory=list)  # one per file read
 
 
 def read_bytes(path: Path) -> tuple[bytes, str]:
@@ -70,14 +74,46 @@ def read_bytes(path: Path) -> tuple[bytes, str]:
         raise IngestError(f"{path}: cannot read ({exc})") from None
 
 
-def decode(raw: bytes, encoding: str | None = None) -> str:
-    """Decode file bytes; invalid UTF-8 bytes become lone surrogates so each bad row can be reported."""
+def decode(raw: bytes, encoding: str | None = None, stats: "ReadStats | None" = None, name: str = "") -> str:
+    """Decode file bytes: ``encoding`` if given, else detected (see ``encoding.py``); noted in ``stats``.
+
+    Invalid UTF-8 bytes become lone surrogates so each bad row can be reported; bytes that are not
+    text at all (an image, random data) raise one IngestError."""
+    where = f"{name}: " if name else ""
     if encoding:
         try:
-            return raw.decode(encoding)
+            text = raw.decode(encoding)
         except (LookupError, UnicodeDecodeError) as exc:
-            raise IngestError(f"cannot decode file as {encoding}: {exc}") from None
-    return raw.decode("utf-8-sig", errors="surrogateescape")
+            raise IngestError(f"{where}cannot decode file as {encoding}: {exc}") from None
+        _note(stats, encoding)
+        return text
+    try:
+        check_text(raw)
+    except NotText as exc:
+        raise IngestError(f"{where}{exc}") from None
+    if not raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        try:
+            text = raw.decode("utf-8-sig")
+            _note(stats, "utf-8")
+            return text
+        except UnicodeDecodeError:
+            pass
+    used = detect(raw, utf8_checked=True)
+    if used in ("utf-8", "utf-8-sig"):
+        _note(stats, "utf-8")
+        return raw.decode("utf-8-sig", errors="surrogateescape")
+    _note(stats, used)
+    return raw.decode(used)
+
+
+def _note(stats: "ReadStats | None", encoding: str) -> None:
+    if stats is not None:
+        stats.encodings.append(encoding)
+
+
+def safe_text(v: str) -> str:
+    """Text with invalid bytes (surrogate-escaped) shown as \\x.. escapes, so it can be stored and sent."""
+    return v.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") if has_bad_bytes(v) else v
 
 
 def has_bad_bytes(text: str) -> bool:

@@ -20,7 +20,7 @@ def product_id(title: str | None, description: str | None) -> str:
 
 def read(path: Path, stats: ReadStats, encoding: str | None = None, **_: Any) -> Iterator[RawRow]:
     """Distinct products; a repeat of the same title+description is skipped (counted in ``stats``)."""
-    _, records = read_table(path, delimiter=",", encoding=encoding)
+    _, records = read_table(path, delimiter=",", encoding=encoding, stats=stats)
     seen: set[str] = set()
     for line, rec, problems in records:
         title, desc = rec.get("product_title"), rec.get("product_description")

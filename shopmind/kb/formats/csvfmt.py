@@ -84,10 +84,12 @@ def read_table(
     delimiter: str | None = None,
     encoding: str | None = None,
     fallback_encoding: bool = False,
+    stats: ReadStats | None = None,
 ) -> tuple[str, Iterator[tuple[int, dict[str, str | None], list[str]]]]:
     """Open a CSV file (or a zipped one) and iterate its records; see ``iter_records``."""
     raw, inner = read_bytes(path)
-    text = decode(raw, encoding)
+    text = decode(raw, encoding, stats, str(path))
+    del raw
     if fallback_encoding and has_bad_bytes(text):
         text = legacy_decode(text)
     if delimiter is None and inner.lower().endswith((".tsv", ".tab")):
@@ -98,7 +100,7 @@ def read_table(
 def read(path: Path, stats: ReadStats, delimiter: str | None = None, encoding: str | None = None,
          **_: Any) -> Iterator[RawRow]:
     """Rows of a generic product CSV; field names are mapped to ProductIn fields by validation."""
-    _, records = read_table(path, delimiter=delimiter, encoding=encoding)
+    _, records = read_table(path, delimiter=delimiter, encoding=encoding, stats=stats)
     for line, rec, problems in records:
         row = RawRow(file=str(path), row=line, data=rec)
         for p in problems:

@@ -99,7 +99,7 @@ def to_record(rec: dict[str, Any], currency: str = DEFAULT_CURRENCY) -> dict[str
 def read(path: Path, stats: ReadStats, encoding: str | None = None, currency: str = DEFAULT_CURRENCY,
          **_: Any) -> Iterator[RawRow]:
     """One RawRow per product; ``row`` is its 1-based position in the array."""
-    records, bad = load_array(path, encoding)
+    records, bad = load_array(path, encoding, stats)
     for i, rec in enumerate(records, start=1):
         if not isinstance(rec, dict):
             yield RawRow(str(path), i, {}, [RowError(str(path), i, "", f"not a JSON object: {type(rec).__name__}")])

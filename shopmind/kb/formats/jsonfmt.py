@@ -9,14 +9,17 @@ from typing import Any, Iterator
 from shopmind.kb.formats.base import IngestError, RawRow, ReadStats, RowError, decode, has_bad_bytes, read_bytes
 
 
-def load_array(path: Path, encoding: str | None = None) -> tuple[list[Any], bool]:
+def load_array(path: Path, encoding: str | None = None, stats: ReadStats | None = None) -> tuple[list[Any], bool]:
     """(records of a JSON file, whether it holds invalid UTF-8, kept surrogate-escaped for row reports)."""
     raw, _ = read_bytes(path)
-    text = decode(raw, encoding)
+    text = decode(raw, encoding, stats, str(path))
+    del raw
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise IngestError(f"{path}: invalid JSON ({exc})") from None
+    except RecursionError:
+        raise IngestError(f"{path}: JSON nested too deeply") from None
     if isinstance(doc, dict):
         for key in ("products", "items", "data"):
             if isinstance(doc.get(key), list):
@@ -29,7 +32,7 @@ def load_array(path: Path, encoding: str | None = None) -> tuple[list[Any], bool
 
 def read(path: Path, stats: ReadStats, encoding: str | None = None, **_: Any) -> Iterator[RawRow]:
     """One RawRow per array element; ``row`` is the element's 1-based position."""
-    records, bad = load_array(path, encoding)
+    records, bad = load_array(path, encoding, stats)
     for i, rec in enumerate(records, start=1):
         if not isinstance(rec, dict):
             yield RawRow(str(path), i, {}, [RowError(str(path), i, "", f"not a JSON object: {type(rec).__name__}")])

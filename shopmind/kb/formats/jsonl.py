@@ -12,7 +12,7 @@ from shopmind.kb.formats.base import RawRow, ReadStats, RowError, decode, has_ba
 def read(path: Path, stats: ReadStats, encoding: str | None = None, **_: Any) -> Iterator[RawRow]:
     """One RawRow per non-blank line; ``row`` is the line number."""
     raw, _ = read_bytes(path)
-    text = decode(raw, encoding)
+    text = decode(raw, encoding, stats, str(path))
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -20,6 +20,9 @@ def read(path: Path, stats: ReadStats, encoding: str | None = None, **_: Any) ->
             rec = json.loads(line)
         except json.JSONDecodeError as exc:
             yield RawRow(str(path), n, {}, [RowError(str(path), n, "", f"invalid JSON: {exc.msg}", line[:200])])
+            continue
+        except RecursionError:
+            yield RawRow(str(path), n, {}, [RowError(str(path), n, "", "invalid JSON: nested too deeply", line[:200])])
             continue
         if not isinstance(rec, dict):
             yield RawRow(str(path), n, {}, [RowError(str(path), n, "", f"not a JSON object: {type(rec).__name__}")])
