@@ -95,8 +95,10 @@ def _drop_union_misses(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if len(tags) < 2:
         return errors
     kept = [e for e in errors if not tags.get(tuple(e.get("loc", ()))[:2], False)]
-    if not kept:
-        return errors
+    if not kept:  # no member fits at all: one error on the value itself
+        root = tuple(errors[0].get("loc", ()))[:1]
+        shapes = "; ".join(f"{e['loc'][1]}: {e.get('msg', 'invalid')}" for e in errors if tuple(e["loc"])[:2] in tags)
+        return [{"type": "union", "loc": root, "msg": f"matches none of the accepted shapes ({shapes})"}]
     return [{**e, "loc": (e["loc"][0], *e["loc"][2:])} if tuple(e["loc"])[:2] in tags else e for e in kept]
 
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, Body, Header, HTTPException, Query, Request, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from shopmind.api.deps import AdminDep, ShopDep, resolve_principal
-from shopmind.kb.models import Product, ProductIn, Revision, UpsertResult
+from shopmind.api.errors import validation_errors
+from shopmind.kb.models import INT64_MAX, Product, ProductIn, Revision, UpsertResult
 from shopmind.kb.store import DeletedProductsError, RevisionConflict
 
 router = APIRouter(prefix="/api", tags=["catalog"])
+MAX_OFFSET = 10**6
 
 
 class ProductPage(BaseModel):
@@ -24,7 +26,7 @@ class ProductPage(BaseModel):
 
 
 class RollbackIn(BaseModel):
-    rev: int
+    rev: int = Field(ge=1, le=INT64_MAX, description="A revision number from the product's history.")
 
 
 def _product_or_404(shop, product_id: str, include_deleted: bool = False, public: bool = False) -> Product:
@@ -45,9 +47,9 @@ def _need_admin(request: Request, what: str) -> None:
 
 
 def _validation_422(e: ValidationError) -> HTTPException:
-    err = e.errors()[0]
-    field = ".".join(str(x) for x in err["loc"]) or "body"
-    return HTTPException(422, detail=f"{field}: {err['msg']}")
+    errors = validation_errors(e.errors())
+    first = errors[0]
+    return HTTPException(422, detail={"error": f"invalid {first['field']}: {first['reason']}", "errors": errors})
 
 
 def _conflict(e: RevisionConflict) -> HTTPException:
@@ -65,7 +67,7 @@ def list_products(
     request: Request,
     shop: ShopDep,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
     brand: str | None = None,
     category: str | None = Query(None, description="Category path; includes its sub-categories."),
     q: str | None = Query(None, description="Substring of title, brand or category."),
