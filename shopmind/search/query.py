@@ -28,8 +28,11 @@ _PRICE_PATTERNS: list[tuple[re.Pattern, str]] = [
 _MULT = {"k": 1000.0, "千": 1000.0, "万": 10000.0, "w": 10000.0}
 
 
+_MAX_PRICE = 1e12  # a query's "999...9 元" (hundreds of digits) must not become inf: it is not JSON
+
+
 def _num(value: str, mult: str | None) -> float:
-    return float(value) * _MULT.get(mult or "", 1.0)
+    return min(float(value) * _MULT.get(mult or "", 1.0), _MAX_PRICE)
 
 
 _CURRENCY_OF = [(re.compile(r"[¥￥元块]|rmb|yuan|cny|人民币"), "CNY"), (re.compile(r"\$|usd|dollar"), "USD"),

@@ -8,9 +8,11 @@ the fuzzer writes does not change what other tests read.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
                                                status_code_conformance)
@@ -24,34 +26,50 @@ EXAMPLES = 6  # per operation and mode (with / without key): ~1,000 requests in 
 def fuzz_server(tmp_path_factory):
     from shopmind.testing.live import demo_server
 
-    srv = demo_server(tmp_path_factory.mktemp("fuzzshop"), KEY, warm_search=True, search_workers=0)
+    srv = demo_server(tmp_path_factory.mktemp("fuzzshop"), KEY, warm_search=True, warm_recs=True, search_workers=0)
     yield srv
     srv.stop()
 
 
-@pytest.fixture(scope="module")
-def api_schema(fuzz_server):
-    schema = schemathesis.openapi.from_url(f"{fuzz_server.url}/openapi.json")
-    schema.config.generation.update(modes=[schemathesis.GenerationMode.POSITIVE,
-                                           schemathesis.GenerationMode.NEGATIVE])
-    # retraining runs for many seconds in the background: one call is checked in the hostile suite
-    return schema.exclude(path="/api/realtime/retrain")
+def _operations(srv):
+    schema = schemathesis.openapi.from_url(f"{srv.url}/openapi.json")
+    # retraining runs for many seconds in the background; the hostile suite calls it once
+    schema = schema.exclude(path="/api/realtime/retrain")
+    return [r.ok() for r in schema.get_all_operations()]
 
 
-schema = schemathesis.pytest.from_fixture("api_schema")
+def _fuzz(srv, headers: dict[str, str] | None) -> tuple[int, list[str]]:
+    """Run every operation's positive and negative cases; (requests sent, failures by operation)."""
+    sent, failures, took = 0, [], {}
+    for op in _operations(srv):
+        for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):
+
+            @FUZZ
+            @given(case=op.as_strategy(generation_mode=mode))
+            def run(case):
+                nonlocal sent
+                sent += 1
+                case.call_and_validate(base_url=srv.url, headers=headers, checks=CHECKS, timeout=60)
+
+            t0 = time.perf_counter()
+            try:
+                run()
+            except (Exception, BaseExceptionGroup) as e:  # noqa: BLE001 - one report for every failing operation
+                failures.append(f"{op.method.upper()} {op.path} ({mode.value}): {str(e)[:1500]}")
+            took[f"{op.method.upper()} {op.path} {mode.value}"] = time.perf_counter() - t0
+    slowest = sorted(took.items(), key=lambda kv: -kv[1])[:8]
+    print(f"{sent} requests in {sum(took.values()):.1f}s; slowest:", *(f"{k} {v:.1f}s" for k, v in slowest), sep="\n  ")
+    return sent, failures
+
+
 FUZZ = settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
-                phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+                phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+                report_multiple_bugs=False)
 
 
 @pytest.mark.slow
-@schema.parametrize()
-@FUZZ
-def test_fuzz_anonymous(case, fuzz_server):
-    case.call_and_validate(base_url=fuzz_server.url, checks=CHECKS, timeout=60)
-
-
-@pytest.mark.slow
-@schema.parametrize()
-@FUZZ
-def test_fuzz_admin(case, fuzz_server):
-    case.call_and_validate(base_url=fuzz_server.url, headers={"X-API-Key": KEY}, checks=CHECKS, timeout=60)
+@pytest.mark.parametrize("who", ["anonymous", "admin"])
+def test_fuzz_every_operation(fuzz_server, who):
+    sent, failures = _fuzz(fuzz_server, {"X-API-Key": KEY} if who == "admin" else None)
+    assert not failures, f"{len(failures)} failing operations:\n" + "\n\n".join(failures)
+    assert sent >= 100
