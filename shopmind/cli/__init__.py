@@ -106,6 +106,8 @@ def ingest(
     no_restore: bool = typer.Option(False, "--no-restore", help="Reject rows that re-send a deleted product "
                                                                 "(default: restore it, counted as restored)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding of the files, e.g. cp1252 "
+                                                                    "(default: detected; named in the report)."),
 ) -> None:
     """Load catalog files into the knowledge base: validate, store good rows, report bad ones.
 
@@ -120,11 +122,13 @@ def ingest(
         report = shop.settings.home / "reports" / f"ingest-{time.strftime('%Y%m%d-%H%M%S')}.json"
     try:
         r = ingest_file(shop.store, files if len(files) > 1 else files[0], format=format, mapping=cols,
-                        strict=strict, report_path=report, progress=not as_json, restore=not no_restore)
+                        strict=strict, report_path=report, progress=not as_json, restore=not no_restore,
+                        encoding=encoding)
     except IngestError as e:
         fail(str(e), 2)
     if as_json:
-        emit(r.model_dump(include={"inserted", "updated", "unchanged", "restored", "rejected", "errors", "seconds"}),
+        emit(r.model_dump(include={"inserted", "updated", "unchanged", "restored", "rejected", "errors", "seconds",
+                                   "encodings"}),
              True)
     else:
         for e in r.errors[:20]:

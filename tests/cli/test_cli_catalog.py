@@ -41,7 +41,7 @@ def test_ingest_json_report_and_exit_codes(tmp_path, csv_files):
     r = run(home, "ingest", str(good), "--no-index", "--json")
     assert r.returncode == 0, r.stderr
     rep = json.loads(r.stdout)
-    assert set(rep) == {"inserted", "updated", "unchanged", "restored", "rejected", "errors", "seconds"}
+    assert set(rep) == {"inserted", "updated", "unchanged", "restored", "rejected", "errors", "seconds", "encodings"}
     assert (rep["inserted"], rep["rejected"]) == (2, 0)
     r = run(home, "ingest", str(good), "--no-index", "--json")
     assert json.loads(r.stdout)["unchanged"] == 2 and r.returncode == 0

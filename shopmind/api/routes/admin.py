@@ -26,6 +26,7 @@ def ingest(
     index: bool = Form(True, description="Index the stored products afterwards, in a background job."),
     restore: bool = Form(True, description="Rows re-sending a deleted product restore it (`restored`); "
                          "false rejects those rows."),
+    encoding: str | None = Form(None, max_length=40, description="Text encoding, e.g. cp1252 (default: detected)."),
 ) -> dict:
     """Bulk ingest an uploaded catalog file; returns the validation report (rejected rows with reasons)
     once the products are stored, with ``index``: the background index job (``job_id``) that makes them
@@ -46,7 +47,7 @@ def ingest(
                 fh.write(chunk)
         try:
             report = ingest_file(shop.store, path, format=format, mapping=cols, strict=strict, source=f"upload:{name}",
-                                   restore=restore)
+                                   restore=restore, encoding=encoding or None)
         except IngestError as e:
             field = "mapping" if str(e).startswith("mapping") else "file"
             raise HTTPException(422, detail=f"{field}: {hide_paths(str(e).replace(str(path), name))}") from e
