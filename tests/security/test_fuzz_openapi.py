@@ -31,6 +31,11 @@ def fuzz_server(tmp_path_factory):
                       warm_assistant=True, search_workers=0)
     yield srv
     srv.stop()
+    # POST /api/index and ingests start a background refresh: let it end before the interpreter does
+    from shopmind.api.routes.admin import _index_lock
+
+    if _index_lock.acquire(timeout=300):
+        _index_lock.release()
 
 
 def _operations(srv):

@@ -63,7 +63,7 @@ def _json_kind(text: str) -> str | None:
 
 def detect_format(path: Path) -> str:
     """Guess the format from the extension (inside a .zip: the member's) and the first bytes."""
-    raw, inner = read_bytes(path)
+    raw, inner = read_bytes(path, limit=1 << 20)
     ext = Path(inner).suffix.lower()
     if ext not in (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".tab", ".txt", ""):
         raise IngestError(
@@ -73,7 +73,7 @@ def detect_format(path: Path) -> str:
         check_text(raw)
     except NotText as exc:
         raise IngestError(f"{path}: {exc}") from None
-    head = raw[: 1 << 20].decode(detect(raw[: 1 << 20]), errors="replace")
+    head = raw[: 1 << 20].decode(detect(raw[: 1 << 20]), errors="replace")  # may cut a character: replaced
     if ext in (".jsonl", ".ndjson"):
         return "jsonl"
     if ext == ".json":

@@ -54,8 +54,8 @@ class ReadStats:
     encodings: list[str] = field(default_factory=list)  # one per file read
 
 
-def read_bytes(path: Path) -> tuple[bytes, str]:
-    """The file's bytes and inner name; a .zip yields its single data member (or the first one)."""
+def read_bytes(path: Path, limit: int | None = None) -> tuple[bytes, str]:
+    """The file's bytes (the first ``limit`` of a plain file) and inner name; a .zip yields its data member."""
     try:
         if path.suffix.lower() == ".zip":
             with zipfile.ZipFile(path) as z:
@@ -63,6 +63,9 @@ def read_bytes(path: Path) -> tuple[bytes, str]:
                 if not names:
                     raise IngestError(f"{path}: zip archive is empty")
                 return z.read(names[0]), names[0]
+        if limit is not None:
+            with path.open("rb") as fh:
+                return fh.read(limit), path.name
         return path.read_bytes(), path.name
     except FileNotFoundError:
         raise IngestError(f"{path}: no such file") from None
