@@ -55,7 +55,9 @@ class Settings(BaseSettings):
         "nor behind each other (default: 2, or 1 on a one-CPU machine; ~350 MB each). "
         "0: every search runs in the serving process.",
     )
-    max_body_bytes: int = Field(default=1 << 20, ge=1024, description="Largest request body (JSON) in bytes; 413 above it.")
+    max_body_bytes: int = Field(
+        default=2 << 20, ge=1024,
+        description="Largest request body (JSON) in bytes; 413 above it (2 MiB: a 5,000-event batch fits).")
     max_upload_bytes: int = Field(default=64 << 20, ge=1024, description="Largest upload to /api/ingest in bytes; 413 above it.")
     max_json_depth: int = Field(default=32, ge=2, le=200, description="Deepest JSON nesting a request body may have; 422 above it.")
     llm_url: str | None = Field(

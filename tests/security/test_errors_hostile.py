@@ -74,7 +74,7 @@ CASES = [
                                "headers": {"content-type": "application/json"}}, 422, "title"),
     ("post", "/api/products", {"content": DEEP, "headers": {"content-type": "application/json"}}, 422, "body"),
     ("post", "/api/events", {"content": DEEP}, 422, "body"),
-    ("post", "/api/products", {"content": "x" * (2 << 20), "headers": {"content-type": "application/json"}},
+    ("post", "/api/products", {"content": "x" * (3 << 20), "headers": {"content-type": "application/json"}},
      413, "body"),
     ("put", "/api/products/{pid}", {"json": P("m1")}, 422, "id"),
     ("patch", "/api/products/{pid}", {"json": {"stock": BIG}}, 422, "stock"),
