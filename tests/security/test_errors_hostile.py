@@ -185,6 +185,14 @@ def test_a_file_that_is_not_text_is_one_error_and_a_failed_job(admin, name, cont
 
 
 @pytest.mark.slow
+def test_undecodable_bytes_in_an_error_message_are_escaped_not_a_500(admin):
+    r = admin.post("/api/ingest", files={"file": ("dup.csv", b"id,\xff,\xff\n1,2,3\n")})
+    body = assert_shape(r, 422, "file")
+    assert "duplicate column" in body["error"] and "\\udcff" in body["error"]
+    assert _last_ingest_job(admin)["status"] == "failed"
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [".", "..", "../../etc/passwd", "a/b\\c.csv", "\x00.csv", ""])
 def test_odd_upload_names_are_sanitized(admin, name):
     r = admin.post("/api/ingest", files={"file": (name, b"id,title\nhostile-up1,Uploaded thing\n")},
