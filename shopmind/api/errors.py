@@ -22,6 +22,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shopmind.kb.validate import loc_path
+
 log = logging.getLogger("shopmind.api")
 
 _LOCATIONS = ("body", "query", "path", "header", "cookie")
@@ -71,13 +73,7 @@ def field_path(loc: tuple | list) -> str:
         where = parts.pop(0)
         if not parts:
             return where
-    out = ""
-    for p in parts:
-        if isinstance(p, int):
-            out += f"[{p}]"
-        else:
-            out += f".{p}" if out else str(p)
-    return out or "body"
+    return loc_path(parts) or "body"
 
 
 def _drop_union_misses(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:

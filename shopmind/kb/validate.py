@@ -185,6 +185,14 @@ def normalize(
     return out, errs, origin
 
 
+def loc_path(loc: Any) -> str:
+    """A pydantic error location as written: ('items', 3, 'price') -> 'items[3].price', (0, 'id') -> '[0].id'."""
+    out = ""
+    for p in loc:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
 def _reason(e: dict[str, Any], field: str) -> str:
     t, ctx, value = e["type"], e.get("ctx") or {}, e.get("input")
     base = field.split(".")[0]
@@ -228,7 +236,7 @@ def to_product(raw: RawRow, mapping: dict[str, str | None] | None = None) -> tup
         product = ProductIn.model_validate(data)
     except ValidationError as exc:
         for e in exc.errors():
-            field = ".".join(str(x) for x in e["loc"]) or ""
+            field = loc_path(e["loc"])
             if field in bad_fields:
                 continue
             reason = _reason(e, field)
