@@ -49,6 +49,7 @@ _DESCRIPTIONS = {
     400: "Bad request (e.g. malformed body)", 401: "Missing credentials", 403: "Not allowed",
     404: "Not found", 409: "Conflict", 413: "Request body too large", 422: "Invalid input",
     429: "Too many requests", 500: "Internal error (logged on the server)",
+    507: "Storage full",
     503: "Not available yet (e.g. a model still to be trained) or a dependency is down",
 }
 #: the error responses every route declares (``FastAPI(responses=ERROR_RESPONSES)``)
