@@ -18,6 +18,8 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
+from shopmind.procutil import pid_alive
+
 __all__ = ["atomic_path", "write_bytes", "write_text", "write_json", "write_npz", "temp_dir", "publish_dir",
            "remove_stale", "fsync_path", "TMP_TAG"]
 
@@ -120,18 +122,10 @@ def remove_stale(root: str | os.PathLike) -> int:
             pid = int(p.name[len(TMP_TAG):].split("-", 1)[0])
         except (IndexError, ValueError):
             continue
-        if pid == os.getpid() or _alive(pid):
+        if pid == os.getpid() or pid_alive(pid):
             continue
         shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
         n += 1
     return n
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

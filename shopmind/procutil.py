@@ -61,3 +61,14 @@ def blas_threads(n: int | None = None) -> Any:
     from threadpoolctl import threadpool_limits
 
     return threadpool_limits(limits=n or min(os.cpu_count() or 1, 8), user_api="blas")
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this host (one owned by another user counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

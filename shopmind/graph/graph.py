@@ -46,19 +46,20 @@ class ProductGraph:
             return False
         self._checked = now
         built = int(self.store.get_meta(SEQ_KEY, 0) or 0)
-        if not self.writable:
-            if built <= self._loaded_seq:
-                return False
+        reloaded = False
+        if built > self._loaded_seq:  # another process (a search worker's server, the index job) built it
             self._load()
-            return True
+            reloaded = True
+        if not self.writable:
+            return reloaded
         if self.store.change_seq() <= built:
-            return False
+            return reloaded
         # a query never waits on a big rebuild (a bulk upload, a large catalog): the index job does it
         r = self.store._r()
         pending = r.execute("SELECT COUNT(*) FROM products WHERE seq>?", (built,)).fetchone()[0]
         if pending > self.FOLLOW_MAX_CHANGES or self.store.count_products() > self.FOLLOW_MAX_PRODUCTS:
-            return False
-        return bool(self.refresh(events=False).get("changed"))
+            return reloaded
+        return bool(self.refresh(events=False).get("changed")) or reloaded
 
     def refresh(self, full: bool = False, events: bool = True) -> dict[str, Any]:
         """Rebuild the graph from the catalog: entity nodes whole (they are few), product edges only for

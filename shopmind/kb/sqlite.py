@@ -41,7 +41,7 @@ from shopmind.kb.models import (
 )
 from shopmind.kb.sqlite_privacy import PrivacyMixin
 from shopmind.kb.store import DeletedProductsError, RevisionConflict
-from shopmind.procutil import nice_current_thread
+from shopmind.procutil import nice_current_thread, pid_alive
 
 log = logging.getLogger(__name__)
 
@@ -125,16 +125,6 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _chunks(items: list, n: int = _CHUNK) -> Iterator[list]:
     for i in range(0, len(items), n):
         yield items[i : i + n]
@@ -205,7 +195,7 @@ class SQLiteStore(PrivacyMixin):
     def _fail_orphan_jobs(self) -> None:
         """Jobs left 'running' by a process that no longer exists (killed) are marked failed."""
         rows = self._writer.execute("SELECT id, pid FROM jobs WHERE status='running'").fetchall()
-        dead = [r["id"] for r in rows if r["pid"] is None or not _alive(r["pid"])]
+        dead = [r["id"] for r in rows if r["pid"] is None or not pid_alive(r["pid"])]
         if dead:
             with self._tx() as c:
                 c.executemany(

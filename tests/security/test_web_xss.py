@@ -66,10 +66,19 @@ def xss_server(tmp_path_factory):
     srv = demo_server(tmp_path_factory.mktemp("xssshop"), KEY, warm_search=True, warm_recs=True,
                       warm_assistant=True, search_workers=0, demo_sign_in=True)
     with httpx.Client(base_url=srv.url, timeout=120, headers={"X-API-Key": KEY}) as admin:
-        assert _ok_or_refused(admin.post("/api/products", json=PRODUCTS))
+        r = admin.post("/api/products", json=PRODUCTS)
+        if not _ok_or_refused(r):
+            # the edge refuses hostile currencies and image URLs (422); a row stored before those checks,
+            # or written past them, must still render safely: store the same rows unchecked
+            assert r.status_code == 422, r.text
+            from shopmind.kb.models import ProductIn
+
+            srv.shop.store.upsert_products([ProductIn.model_construct(**p) for p in PRODUCTS], source="test")
+            srv.shop.on_products_changed([p["id"] for p in PRODUCTS])
         for p in MAYBE_REFUSED:
             _ok_or_refused(admin.post("/api/products", json=p))
-        _ok_or_refused(admin.post("/api/users", json={"id": "xss-user", "name": f"Xsstest user {ALL}"}))
+        assert _ok_or_refused(admin.post("/api/users", json={  # names are at most 200 characters
+            "id": "xss-user", "name": f"Xsstest {P['img']} {P['svg']} {P['script']}"}))
         _ok_or_refused(admin.post("/api/reviews", json=[
             {"product_id": "xss-phone-1", "rating": 1, "title": f"Xsstest review {ALL}", "text": f"Xsstest {ALL}", "author": P["img"]},
             {"product_id": "xss-phone-1", "rating": 5, "title": P["svg"], "text": P["entity"], "author": P["script"]},
